@@ -1,0 +1,83 @@
+import Foundation
+
+/// Severity, with the syslog priority journald reads from a `<N>` line prefix.
+public enum LogLevel: Int, Sendable, CaseIterable {
+    case error = 3
+    case warning = 4
+    case notice = 5
+    case info = 6
+    case debug = 7
+
+    /// Parses `error`, `warning`, `notice`, `info` or `debug`.
+    public init?(name: String) {
+        switch name.lowercased() {
+        case "error": self = .error
+        case "warning", "warn": self = .warning
+        case "notice": self = .notice
+        case "info": self = .info
+        case "debug": self = .debug
+        default: return nil
+        }
+    }
+}
+
+/// Structured logger: a constant message then `key=value` fields, one line per event, on stderr
+/// with a journald priority prefix. Components receive a logger; they never make their own.
+/// Never pass key material, tokens or signatures as a field.
+public struct Logger: Sendable {
+    /// Lowest level written.
+    public var level: LogLevel
+    private let sink: @Sendable (String) -> Void
+
+    /// A logger writing to stderr.
+    public init(level: LogLevel = .info) {
+        self.level = level
+        self.sink = { line in
+            let data = Array(line.utf8)
+            data.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = write(2, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 { if errno == EINTR { continue }; return }
+                    offset += n
+                }
+            }
+        }
+    }
+
+    /// A logger writing lines to `sink` (for tests).
+    public init(level: LogLevel, sink: @escaping @Sendable (String) -> Void) {
+        self.level = level
+        self.sink = sink
+    }
+
+    /// Writes one event when `level` is enabled.
+    public func log(_ level: LogLevel, _ message: StaticString, _ fields: [(String, String)] = []) {
+        guard level.rawValue <= self.level.rawValue else { return }
+        var line = "<\(level.rawValue)>\(message)"
+        for (key, value) in fields {
+            line += " \(key)=\(Logger.quote(value))"
+        }
+        sink(line + "\n")
+    }
+
+    /// Error-level event.
+    public func error(_ message: StaticString, _ fields: [(String, String)] = []) { log(.error, message, fields) }
+    /// Warning-level event.
+    public func warning(_ message: StaticString, _ fields: [(String, String)] = []) { log(.warning, message, fields) }
+    /// Notice-level event.
+    public func notice(_ message: StaticString, _ fields: [(String, String)] = []) { log(.notice, message, fields) }
+    /// Info-level event.
+    public func info(_ message: StaticString, _ fields: [(String, String)] = []) { log(.info, message, fields) }
+    /// Debug-level event.
+    public func debug(_ message: StaticString, _ fields: [(String, String)] = []) { log(.debug, message, fields) }
+
+    static func quote(_ value: String) -> String {
+        let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }
+        guard needsQuotes else { return value }
+        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
+            .replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
+        return "\"\(escaped)\""
+    }
+}

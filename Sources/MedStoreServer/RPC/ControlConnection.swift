@@ -1,0 +1,173 @@
+import Foundation
+import MedStoreCore
+import MedStoreProtocol
+import MedStoreSocket
+
+/// One client connection: a reader thread splits frames, answers `hello` first, then hands each
+/// request to the worker queue; replies may leave in any order and carry the request's id.
+final class ControlConnection: @unchecked Sendable {
+    let fd: Int32
+    let id: UInt64
+    private let router: RequestRouter
+    private let hello: Hello.Result
+    private let tracker: InFlightTracker
+    private let workers: DispatchQueue
+    private let logger: Logger
+    private let writeLock = NSLock()
+    private let stateLock = NSLock()
+    private var inFlight = 0
+    private var closed = false
+
+    init(fd: Int32, id: UInt64, router: RequestRouter, hello: Hello.Result, tracker: InFlightTracker,
+         workers: DispatchQueue, logger: Logger) {
+        self.fd = fd
+        self.id = id
+        self.router = router
+        self.hello = hello
+        self.tracker = tracker
+        self.workers = workers
+        self.logger = logger
+    }
+
+    /// Reads and serves until the peer hangs up, sends something unusable, or `shutdown` is called.
+    func run() {
+        SocketIO.setTimeout(fd, option: SO_SNDTIMEO, seconds: 10)
+        var decoder = FrameDecoder()
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        var greeted = false
+        readLoop: while true {
+            let n: Int
+            do { n = try SocketIO.receive(fd, into: &buffer) } catch { break }
+            if n == 0 { break }
+            decoder.append(buffer[0..<n])
+            while true {
+                let payload: [UInt8]
+                do {
+                    guard let next = try decoder.nextFrame() else { break }
+                    payload = next
+                } catch {
+                    reply(ResponseEnvelope(id: 0, outcome: .error(error)))
+                    logger.info("closing connection after framing error", [("conn", "\(id)"), ("error", error.message)])
+                    break readLoop
+                }
+                if !handle(payload, greeted: &greeted) { break readLoop }
+            }
+        }
+        finish()
+    }
+
+    /// Handles one payload; returns false when the connection must close.
+    private func handle(_ payload: [UInt8], greeted: inout Bool) -> Bool {
+        let request: RequestEnvelope
+        do {
+            request = try RequestEnvelope.decode(payload)
+        } catch {
+            reply(ResponseEnvelope(id: error.id, outcome: .error(error.error)))
+            return error.error.code != .protocolError
+        }
+        if request.method == Hello.name {
+            return answerHello(request, greeted: &greeted)
+        }
+        guard greeted else {
+            reply(ResponseEnvelope(id: request.id, outcome: .error(
+                MedStoreError(.protocolError, "the first request on a connection must be 'hello'"))))
+            return false
+        }
+        guard let handler = router.handler(for: request.method) else {
+            reply(ResponseEnvelope(id: request.id, outcome: .error(
+                MedStoreError(.unknownMethod, "unknown method '\(request.method)'; the daemon serves: \(router.methodNames.joined(separator: ", "))"))))
+            return true
+        }
+        stateLock.lock()
+        let admitted = inFlight < ProtocolLimits.maxInFlightPerConnection
+        if admitted { inFlight += 1 }
+        stateLock.unlock()
+        guard admitted else {
+            reply(ResponseEnvelope(id: request.id, outcome: .error(MedStoreError(.resourceExhausted,
+                "more than \(ProtocolLimits.maxInFlightPerConnection) requests in flight on one connection; wait for replies"))))
+            return true
+        }
+        tracker.begin()
+        workers.async { [self] in
+            let outcome: ResponseEnvelope.Outcome
+            switch handler(request.params) {
+            case .success(let value): outcome = .result(value)
+            case .failure(let error): outcome = .error(publicError(error, method: request.method, requestID: request.id))
+            }
+            reply(ResponseEnvelope(id: request.id, outcome: outcome))
+            stateLock.lock()
+            inFlight -= 1
+            stateLock.unlock()
+            tracker.end()
+        }
+        return true
+    }
+
+    private func answerHello(_ request: RequestEnvelope, greeted: inout Bool) -> Bool {
+        let params: Hello.Params
+        do {
+            params = try CBORDecoder().decode(Hello.Params.self, from: request.params)
+        } catch {
+            reply(ResponseEnvelope(id: request.id, outcome: .error(
+                MedStoreError(.invalidArgument, "hello: \(describeDecodingError(error))"))))
+            return greeted
+        }
+        guard params.protocolMajor == ProtocolVersion.major else {
+            reply(ResponseEnvelope(id: request.id, outcome: .error(MedStoreError(.unsupportedVersion,
+                "this daemon speaks protocol \(ProtocolVersion.major).\(ProtocolVersion.minor); the client speaks \(params.protocolMajor).\(params.protocolMinor); use a client for major version \(ProtocolVersion.major)"))))
+            return false
+        }
+        greeted = true
+        do {
+            reply(ResponseEnvelope(id: request.id, outcome: .result(try CBOREncoder().encode(hello))))
+        } catch {
+            return false
+        }
+        return true
+    }
+
+    /// Errors reach the wire as they are, except `internal`, whose detail goes to the log only.
+    private func publicError(_ error: MedStoreError, method: String, requestID: UInt64) -> MedStoreError {
+        guard error.code == .internal else { return error }
+        logger.error("internal error", [("conn", "\(id)"), ("request", "\(requestID)"), ("method", method), ("detail", error.message)])
+        return MedStoreError(.internal, "internal error (the daemon log has the detail for connection \(id) request \(requestID))")
+    }
+
+    /// Sends one reply frame; a reply too large for a frame becomes a `resourceExhausted` error.
+    private func reply(_ response: ResponseEnvelope) {
+        var bytes: [UInt8]
+        do {
+            bytes = try FrameEncoder.frame(response.encoded())
+        } catch {
+            let fallback = ResponseEnvelope(id: response.id, outcome: .error(
+                MedStoreError(.resourceExhausted, "the reply is larger than one frame; ask for a smaller page")))
+            bytes = (try? FrameEncoder.frame(fallback.encoded())) ?? []
+        }
+        writeLock.lock()
+        defer { writeLock.unlock() }
+        try? SocketIO.sendAll(fd, bytes)
+    }
+
+    /// Wakes the reader so the connection ends (used at shutdown).
+    func shutdownSocket() {
+        stateLock.lock()
+        defer { stateLock.unlock() }
+        if !closed { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
+    }
+
+    /// Waits for this connection's requests to finish writing, then closes the socket.
+    private func finish() {
+        while true {
+            stateLock.lock()
+            let pending = inFlight
+            if pending == 0 {
+                closed = true
+                stateLock.unlock()
+                break
+            }
+            stateLock.unlock()
+            usleep(1000)
+        }
+        close(fd)
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import MedStoreCore
+import MedStoreProtocol
+
+/// Wires every control method to the account service.
+enum ControlHandlers {
+    /// Facts `status` reports that the service does not own.
+    struct DaemonFacts: Sendable {
+        var startedAt: Date
+        var requestsServed: @Sendable () -> UInt64
+    }
+
+    static func router(service: AccountService, facts: DaemonFacts) -> RequestRouter {
+        var router = RequestRouter()
+        router.register(Status.self) { _ in
+            let counts = try service.statusCounts()
+            return Status.Result(
+                daemonVersion: service.configuration.daemonVersion,
+                protocolVersion: "\(ProtocolVersion.major).\(ProtocolVersion.minor)",
+                startedAt: Timestamp.format(facts.startedAt),
+                uptimeSeconds: UInt64(max(0, Date().timeIntervalSince(facts.startedAt))),
+                accountPresent: counts.accountName != nil, accountName: counts.accountName,
+                containerCount: counts.containers, clusterNetworks: service.configuration.clusterNetworks,
+                requestsServed: facts.requestsServed())
+        }
+        router.register(AccountCreate.self) { p in try service.createAccount(name: p.name) }
+        router.register(AccountImport.self) { p in
+            try service.importAccount(name: p.name, primaryKey: p.primaryKey, secondaryKey: p.secondaryKey)
+        }
+        router.register(AccountShow.self) { _ in try service.showAccount() }
+        router.register(AccountDelete.self) { p in try service.deleteAccount(confirmName: p.confirmName) }
+        router.register(KeysShow.self) { _ in try service.showKeys() }
+        router.register(KeysSwitch.self) { p in try service.switchKey(to: p.key) }
+        router.register(KeysRegenerate.self) { p in try service.regenerateKey(p.key, force: p.force ?? false) }
+        router.register(ContainerCreate.self) { p in try service.createContainer(name: p.name) }
+        router.register(ContainerShow.self) { p in try service.showContainer(name: p.name) }
+        router.register(ContainerDelete.self) { p in try service.deleteContainer(name: p.name) }
+        router.register(ContainerList.self) { p in
+            try service.listContainers(prefix: p.prefix, marker: p.marker, limit: p.limit)
+        }
+        router.register(TokenContainer.self) { p in
+            try service.issueToken(container: p.container, blob: nil, options: p.options)
+        }
+        router.register(TokenBlob.self) { p in
+            try service.issueToken(container: p.container, blob: p.blob, options: p.options)
+        }
+        router.register(IPList.self) { _ in try service.listIPRules() }
+        router.register(IPAllow.self) { p in try service.allowIP(address: p.address, note: p.note) }
+        router.register(IPRemove.self) { p in try service.removeIP(rule: p.rule) }
+        return router
+    }
+}
