@@ -26,6 +26,7 @@ let package = Package(
         .executableTarget(name: "medctl", dependencies: ["MedStoreClient", "MedStoreProtocol"]),
         .testTarget(name: "MedStoreProtocolTests", dependencies: ["MedStoreProtocol"]),
         .testTarget(name: "MedStoreCoreTests", dependencies: ["MedStoreCore", "MedStoreTestSupport"]),
+        .testTarget(name: "MedCtlTests", dependencies: ["medctl"]),
         .testTarget(name: "MedStoreServerTests", dependencies: ["MedStoreServer", "MedStoreClient", "MedStoreTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

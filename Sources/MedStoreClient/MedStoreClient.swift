@@ -51,6 +51,11 @@ public final class MedStoreClient: Sendable {
             connection.close()
             throw error
         }
+        guard hello.protocolMajor == ProtocolVersion.major else {
+            connection.close()
+            throw MedStoreError(.unsupportedVersion,
+                                "medstored at \(path) speaks protocol \(hello.protocolMajor).\(hello.protocolMinor); this client speaks \(ProtocolVersion.major).\(ProtocolVersion.minor)")
+        }
         return MedStoreClient(connection: connection, server: hello, socketPath: path)
     }
 

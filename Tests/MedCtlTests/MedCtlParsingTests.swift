@@ -1,0 +1,162 @@
+// Unit tests of medctl's pure parsing and formatting logic.
+import XCTest
+@testable import medctl
+
+final class DurationParserTests: XCTestCase {
+    func testAcceptedForms() throws {
+        XCTAssertEqual(try DurationParser.seconds("90s"), 90)
+        XCTAssertEqual(try DurationParser.seconds("15m"), 900)
+        XCTAssertEqual(try DurationParser.seconds("1h"), 3600)
+        XCTAssertEqual(try DurationParser.seconds("7d"), 604_800)
+        XCTAssertEqual(try DurationParser.seconds("1h30m"), 5400)
+        XCTAssertEqual(try DurationParser.seconds("1d12h"), 129_600)
+        XCTAssertEqual(try DurationParser.seconds("1d2h3m4s"), 93_784)
+        XCTAssertEqual(try DurationParser.seconds("365d"), 31_536_000)
+        XCTAssertEqual(try DurationParser.seconds("8760h"), 31_536_000)
+    }
+
+    func testRefusedForms() {
+        for text in ["", "0s", "0d0h", "90", "1h30", "h", "1x", "30m1h", "1h1h", "366d", "365d1s", "1H", " 1h", "1h ",
+                     "-1h", "+1h", "1.5h", "99999999999999999999999s", "18446744073709551615d", "١h"] {
+            XCTAssertThrowsError(try DurationParser.seconds(text), "accepted '\(text)'")
+        }
+    }
+
+    func testHumanDurationRoundTrips() throws {
+        XCTAssertEqual(HumanDuration.format(0), "0s")
+        XCTAssertEqual(HumanDuration.format(192), "3m12s")
+        XCTAssertEqual(HumanDuration.format(3612), "1h12s")
+        for seconds: UInt64 in [1, 59, 60, 61, 3599, 3600, 86_399, 86_400, 93_784, 31_536_000] {
+            XCTAssertEqual(try DurationParser.seconds(HumanDuration.format(seconds)), seconds)
+        }
+    }
+}
+
+final class ArgumentScannerTests: XCTestCase {
+    let scanner = ArgumentScanner(options: [.value("--name", "N", ""), .flag("--force", ""), .value("--file", "F", "")])
+
+    func testForms() throws {
+        let parsed = try scanner.scan(["a", "--name", "x", "--force", "--file=-", "b", "--", "--name", "-h"])
+        XCTAssertEqual(parsed.positionals, ["a", "b", "--name", "-h"])
+        XCTAssertEqual(try parsed.value("--name"), "x")
+        XCTAssertEqual(try parsed.value("--file"), "-")
+        XCTAssertTrue(parsed.flag("--force"))
+        XCTAssertFalse(parsed.helpRequested)
+    }
+
+    func testLoneDashIsAValue() throws {
+        XCTAssertEqual(try scanner.scan(["--file", "-"]).value("--file"), "-")
+        XCTAssertEqual(try scanner.scan(["-"]).positionals, ["-"])
+    }
+
+    func testEqualsKeepsEverythingAfterFirstEquals() throws {
+        XCTAssertEqual(try scanner.scan(["--name=a=b"]).value("--name"), "a=b")
+        XCTAssertEqual(try scanner.scan(["--name="]).value("--name"), "")
+        XCTAssertEqual(try scanner.scan(["--name=-x"]).value("--name"), "-x")
+    }
+
+    func testHelpAnywhereBeforeSeparator() throws {
+        XCTAssertTrue(try scanner.scan(["a", "-h"]).helpRequested)
+        XCTAssertTrue(try scanner.scan(["--help", "--name", "x"]).helpRequested)
+        XCTAssertFalse(try scanner.scan(["--", "--help"]).helpRequested)
+    }
+
+    func testUsageErrors() {
+        XCTAssertThrowsError(try scanner.scan(["--nope"]))
+        XCTAssertThrowsError(try scanner.scan(["-x"]))
+        XCTAssertThrowsError(try scanner.scan(["--name"]))             // missing value
+        XCTAssertThrowsError(try scanner.scan(["--name", "--force"]))  // value looks like an option
+        XCTAssertThrowsError(try scanner.scan(["--force=yes"]))        // flag with value
+        XCTAssertThrowsError(try scanner.scan(["--name", "a", "--name", "b"]).value("--name")) // twice
+    }
+}
+
+final class InvocationTests: XCTestCase {
+    func command(_ words: [String]) throws -> (any Command, GlobalOptions) {
+        guard case .run(let command, let options) = try Invocation.parse(words) else {
+            XCTFail("not a run: \(words)")
+            throw UsageError("")
+        }
+        return (command, options)
+    }
+
+    func failure(_ words: [String]) -> InvocationFailure? {
+        do { _ = try Invocation.parse(words); return nil } catch { return error }
+    }
+
+    func testGlobalsBeforeAndAfter() throws {
+        let (_, before) = try command(["--socket", "/s", "--json", "status"])
+        let (_, after) = try command(["status", "--socket=/s", "--json"])
+        let (_, between) = try command(["container", "--json", "list", "--socket", "/s"])
+        XCTAssertEqual(before, after)
+        XCTAssertEqual(before, between)
+        XCTAssertEqual(before.socketPath, "/s")
+        XCTAssertTrue(before.json)
+    }
+
+    func testTokenOptions() throws {
+        let (command, _) = try command(["token", "container", "scans", "--permissions", "rl", "--ttl", "1h30m", "--https-only",
+                                        "--ip", "10.0.0.1-10.0.0.9"])
+        let token = try XCTUnwrap(command as? TokenContainerCommand)
+        XCTAssertEqual(token.container, "scans")
+        XCTAssertEqual(token.token.tokenOptions,
+                       .init(permissions: "rl", ttlSeconds: 5400, ip: "10.0.0.1-10.0.0.9", httpsOnly: true))
+        let (blob, _) = try self.command(["token", "blob", "c", "--expiry", "2030-01-01", "--permissions", "r", "--", "-odd name"])
+        XCTAssertEqual((blob as? TokenBlobCommand)?.blob, "-odd name")
+        XCTAssertNil((blob as? TokenBlobCommand)?.token.tokenOptions.httpsOnly)
+    }
+
+    func testUsageErrorsAreFoundBeforeConnecting() {
+        for words in [[], ["account"], ["bogus"], ["account", "bogus"], ["status", "extra"], ["account", "delete"],
+                      ["token", "container", "c", "--permissions", "r"],
+                      ["token", "container", "c", "--permissions", "r", "--ttl", "1h", "--expiry", "2030-01-01"],
+                      ["token", "container", "c", "--permissions", "", "--ttl", "1h"],
+                      ["token", "container", "c", "--ttl", "1h"],
+                      ["token", "container", "c", "--permissions", "r", "--ttl", "0s"],
+                      ["token", "blob", "c", "--permissions", "r", "--ttl", "1h"],
+                      ["keys", "regenerate"], ["keys", "regenerate", "third"], ["keys", "switch", "third"],
+                      ["account", "import", "--name", "a", "--primary-key-file", "-", "--secondary-key-file", "-"],
+                      ["account", "import", "--name", "a", "--primary-key-file", "f"],
+                      ["--name", "x", "account", "create"], ["status", "--socket="], ["status", "--json=1"]] {
+            XCTAssertNotNil(failure(words), "accepted \(words)")
+        }
+    }
+
+    func testHelp() throws {
+        for words in [["help"], ["-h"], ["--help"], ["help", "account", "create"], ["account", "create", "-h"],
+                      ["token", "container", "--help"], ["account", "--help"], ["--json", "status", "--help"],
+                      ["account", "bogus", "--help"]] {
+            guard case .help = try Invocation.parse(words) else { return XCTFail("no help for \(words)") }
+        }
+        XCTAssertNotNil(failure(["help", "bogus"]))
+    }
+
+    func testEveryCommandHasHelpForEveryOption() {
+        for type in CommandTree.root.commands {
+            let help = HelpFormatter.command(type.spec)
+            for option in type.spec.options { XCTAssertTrue(help.contains(option.name), "\(type.spec.commandName) \(option.name)") }
+            XCTAssertFalse(type.spec.summary.isEmpty)
+        }
+    }
+}
+
+final class WriterTests: XCTestCase {
+    func testTableAlignsAndHasNoTrailingSpaces() {
+        var table = TableWriter(header: ["NAME", "CREATED"])
+        table.add(["a", "x"])
+        table.add(["longer-name", ""])
+        XCTAssertEqual(table.render(), "NAME         CREATED\na            x\nlonger-name")
+    }
+
+    func testKeyValueAligns() {
+        var block = KeyValueWriter()
+        block.add("id", "1")
+        block.add("network", "10.0.0.0/8")
+        block.add("note", ifPresent: nil)
+        XCTAssertEqual(block.render(), "id:       1\nnetwork:  10.0.0.0/8")
+    }
+
+    func testControlCharactersAreEscaped() {
+        XCTAssertEqual(TerminalText.clean("a\u{1b}[31mb\nc"), "a\\u{1b}[31mb\\nc")
+    }
+}
