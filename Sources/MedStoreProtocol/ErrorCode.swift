@@ -36,14 +36,68 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case ipRuleNotFound
     case ipRuleAlreadyExists
 
+    // Data-plane codes (the blob REST API); each maps to Azure's own error code.
+    /// No such blob.
+    case blobNotFound
+    /// The blob exists and the request may not overwrite it.
+    case blobAlreadyExists
+    /// A conditional header (`If-Match`, `If-Unmodified-Since`, ...) did not hold.
+    case conditionNotMet
+    /// A read's `If-None-Match`/`If-Modified-Since` held: nothing changed (HTTP 304).
+    case notModified
+    /// The requested range starts beyond the blob's end.
+    case invalidRange
+    /// The body's MD5 differs from `Content-MD5`.
+    case md5Mismatch
+    /// A block list names a block that is not there.
+    case invalidBlockList
+    /// A block id is not valid base64 or differs in length from the blob's other blocks.
+    case invalidBlockId
+    /// The signature, its key, its time window or the Shared Key date did not verify.
+    case authenticationFailed
+    /// The account firewall does not allow the caller's address.
+    case authorizationFailure
+    /// The token does not grant the permission this operation needs.
+    case authorizationPermissionMismatch
+    /// The token is for another resource (a blob SAS on another blob, a service SAS on the service).
+    case authorizationResourceTypeMismatch
+    /// The token requires HTTPS and the request came over HTTP.
+    case authorizationProtocolMismatch
+    /// The token's `sip` range does not contain the caller's address.
+    case authorizationSourceIPMismatch
+    /// The request has no credentials (anonymous access is never allowed).
+    case noAuthenticationInformation
+    /// A header has a value the service does not accept.
+    case invalidHeaderValue
+    /// A required header is missing.
+    case missingRequiredHeader
+    /// A query parameter has a value the service does not accept.
+    case invalidQueryParameterValue
+    /// A number is outside its allowed range (e.g. `maxresults`).
+    case outOfRangeInput
+    /// The request body is larger than the operation allows.
+    case requestBodyTooLarge
+    /// The request body is not the XML the operation expects.
+    case invalidXmlDocument
+    /// The metadata names or values break Azure's rules.
+    case invalidMetadata
+    /// The method and query do not name an operation.
+    case unsupportedOperation
+
     /// The general code a client falls back to when it does not know a domain code.
     public var generalCode: ErrorCode {
         switch self {
-        case .accountNotFound, .containerNotFound, .ipRuleNotFound: return .notFound
-        case .accountAlreadyExists, .containerAlreadyExists, .ipRuleAlreadyExists: return .alreadyExists
+        case .accountNotFound, .containerNotFound, .ipRuleNotFound, .blobNotFound: return .notFound
+        case .accountAlreadyExists, .containerAlreadyExists, .ipRuleAlreadyExists, .blobAlreadyExists: return .alreadyExists
         case .invalidAccountName, .invalidKey, .invalidContainerName, .invalidBlobName,
-             .invalidPermissions, .invalidTime, .invalidIPRule: return .invalidArgument
-        case .keyInUse: return .failedPrecondition
+             .invalidPermissions, .invalidTime, .invalidIPRule, .invalidRange, .md5Mismatch, .invalidBlockList,
+             .invalidBlockId, .invalidHeaderValue, .missingRequiredHeader, .invalidQueryParameterValue,
+             .outOfRangeInput, .invalidXmlDocument, .invalidMetadata, .unsupportedOperation: return .invalidArgument
+        case .keyInUse, .conditionNotMet, .notModified: return .failedPrecondition
+        case .authenticationFailed, .authorizationFailure, .authorizationPermissionMismatch,
+             .authorizationResourceTypeMismatch, .authorizationProtocolMismatch, .authorizationSourceIPMismatch,
+             .noAuthenticationInformation: return .permissionDenied
+        case .requestBodyTooLarge: return .resourceExhausted
         default: return self
         }
     }
@@ -51,6 +105,15 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     /// HTTP status used when this error reaches the blob data plane.
     public var httpStatus: Int {
         switch self {
+        case .blobNotFound: return 404
+        case .blobAlreadyExists: return 409
+        case .conditionNotMet: return 412
+        case .notModified: return 304
+        case .invalidRange: return 416
+        case .authenticationFailed, .authorizationFailure, .authorizationPermissionMismatch,
+             .authorizationResourceTypeMismatch, .authorizationProtocolMismatch, .authorizationSourceIPMismatch: return 403
+        case .noAuthenticationInformation: return 401
+        case .requestBodyTooLarge: return 413
         case .containerNotFound, .accountNotFound, .notFound, .ipRuleNotFound: return 404
         case .alreadyExists, .accountAlreadyExists, .containerAlreadyExists, .ipRuleAlreadyExists: return 409
         case .permissionDenied: return 403
@@ -66,6 +129,29 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     /// Azure Storage `x-ms-error-code` used on the data plane.
     public var azureErrorCode: String {
         switch self {
+        case .blobNotFound: return "BlobNotFound"
+        case .blobAlreadyExists: return "BlobAlreadyExists"
+        case .conditionNotMet: return "ConditionNotMet"
+        case .notModified: return "ConditionNotMet"
+        case .invalidRange: return "InvalidRange"
+        case .md5Mismatch: return "Md5Mismatch"
+        case .invalidBlockList: return "InvalidBlockList"
+        case .invalidBlockId: return "InvalidBlockId"
+        case .authenticationFailed: return "AuthenticationFailed"
+        case .authorizationFailure: return "AuthorizationFailure"
+        case .authorizationPermissionMismatch: return "AuthorizationPermissionMismatch"
+        case .authorizationResourceTypeMismatch: return "AuthorizationResourceTypeMismatch"
+        case .authorizationProtocolMismatch: return "AuthorizationProtocolMismatch"
+        case .authorizationSourceIPMismatch: return "AuthorizationSourceIPMismatch"
+        case .noAuthenticationInformation: return "NoAuthenticationInformation"
+        case .invalidHeaderValue: return "InvalidHeaderValue"
+        case .missingRequiredHeader: return "MissingRequiredHeader"
+        case .invalidQueryParameterValue: return "InvalidQueryParameterValue"
+        case .outOfRangeInput: return "OutOfRangeInput"
+        case .requestBodyTooLarge: return "RequestBodyTooLarge"
+        case .invalidXmlDocument: return "InvalidXmlDocument"
+        case .invalidMetadata: return "InvalidMetadata"
+        case .unsupportedOperation: return "UnsupportedHttpVerb"
         case .containerNotFound: return "ContainerNotFound"
         case .containerAlreadyExists: return "ContainerAlreadyExists"
         case .invalidContainerName, .invalidBlobName, .invalidAccountName: return "InvalidResourceName"

@@ -1,51 +1,45 @@
 import Foundation
 import MedStoreProtocol
 
-/// The storage account's domain logic over one SQLite connection. Every public method is safe to
-/// call from any thread: calls are serialised on one lock, so the database has one owner.
+/// The storage account's domain logic: account, keys, containers, tokens, allowed IPs. Every
+/// public method is safe to call from any thread: database work runs under the store's lock.
 public final class AccountService: @unchecked Sendable {
-    let db: SQLiteDatabase
+    /// The shared state (database, lock, clock).
+    public let store: StateStore
     /// Surroundings: endpoint template, cluster networks.
     public let configuration: ServiceConfiguration
-    let clock: @Sendable () -> Date
-    private let lock = NSLock()
-    /// Keys kept in memory for signing; refreshed on every key change.
+    /// Keys kept in memory for signing; refreshed on every key change. Guarded by the store lock.
     var keyCache: [KeyName: AccountKey] = [:]
 
-    /// Opens (creating and migrating) the database `medstore.db` in `stateDirectory`.
+    var db: SQLiteDatabase { store.db }
+    var clock: @Sendable () -> Date { store.clock }
+    var now: Int64 { store.now }
+
+    /// Opens (creating and migrating) the database in `stateDirectory`.
     public convenience init(stateDirectory: String, configuration: ServiceConfiguration,
                             clock: @escaping @Sendable () -> Date = { Date() }) throws(MedStoreError) {
-        let db = try SQLiteDatabase(path: stateDirectory + "/medstore.db")
-        try self.init(database: db, configuration: configuration, clock: clock)
+        try self.init(store: StateStore(directory: stateDirectory, clock: clock), configuration: configuration)
     }
 
-    /// Uses an open database, running pending migrations first.
-    public init(database: SQLiteDatabase, configuration: ServiceConfiguration,
-                clock: @escaping @Sendable () -> Date = { Date() }) throws(MedStoreError) {
-        self.db = database
+    /// Uses an open store.
+    public init(store: StateStore, configuration: ServiceConfiguration) throws(MedStoreError) {
+        self.store = store
         self.configuration = configuration
-        self.clock = clock
-        try Migrations.run(on: database)
-        try loadKeys()
+        try store.locked { () throws(MedStoreError) in try loadKeys() }
     }
 
     /// Closes the database; later calls fail with `unavailable`.
     public func close() {
-        lock.lock()
-        defer { lock.unlock() }
-        keyCache.removeAll()
-        db.close()
+        _ = try? store.locked { () throws(MedStoreError) in keyCache.removeAll() }
+        store.close()
     }
 
-    /// Runs `body` holding the service lock.
+    /// Runs `body` holding the store lock.
     func locked<T>(_ body: () throws(MedStoreError) -> T) throws(MedStoreError) -> T {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body()
+        try store.locked(body)
     }
 
-    var now: Int64 { Int64(clock().timeIntervalSince1970.rounded(.down)) }
-
+    /// Reloads both keys from the database. Call with the lock held.
     func loadKeys() throws(MedStoreError) {
         keyCache.removeAll()
         for row in try db.query("SELECT name, key_bytes FROM account_keys") {
