@@ -19,7 +19,7 @@ let package = Package(
         .target(name: "MedStoreProtocol"),
         .target(name: "MedStoreSocket", dependencies: ["MedStoreProtocol"]),
         .target(name: "MedStoreCore", dependencies: ["MedStoreProtocol", "CSQLite", "COpenSSL", "CMedStoreShims"]),
-        .target(name: "MedStoreServer", dependencies: ["MedStoreProtocol", "MedStoreCore", "MedStoreSocket", "CMedStoreShims"]),
+        .target(name: "MedStoreServer", dependencies: ["MedStoreProtocol", "MedStoreCore", "MedStoreSocket", "CMedStoreShims", "COpenSSL"]),
         .target(name: "MedStoreClient", dependencies: ["MedStoreProtocol", "MedStoreSocket"]),
         .target(name: "MedStoreTestSupport", dependencies: ["MedStoreServer", "MedStoreCore", "MedStoreClient"]),
         .executableTarget(name: "medstored", dependencies: ["MedStoreServer", "MedStoreCore"]),
