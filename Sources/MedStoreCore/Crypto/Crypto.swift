@@ -59,18 +59,26 @@ public enum Crypto {
 
     /// SHA-256 digest of `bytes`, 32 bytes.
     public static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        digest(bytes, EVP_sha256(), expectedLength: sha256Length)
+    }
+
+    /// MD5 digest of `bytes`, 16 bytes (Azure's `Content-MD5`; not for security).
+    public static func md5(_ bytes: [UInt8]) -> [UInt8] {
+        digest(bytes, EVP_md5(), expectedLength: 16)
+    }
+
+    private static func digest(_ bytes: [UInt8], _ md: OpaquePointer?, expectedLength: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var outLength: UInt32 = 0
         var empty: UInt8 = 0
         let rc = withUnsafeMutablePointer(to: &empty) { emptyPointer in
             bytes.withUnsafeBytes { b in
                 out.withUnsafeMutableBufferPointer { o in
-                    EVP_Digest(b.baseAddress ?? UnsafeRawPointer(emptyPointer), b.count,
-                               o.baseAddress, &outLength, EVP_sha256(), nil)
+                    EVP_Digest(b.baseAddress ?? UnsafeRawPointer(emptyPointer), b.count, o.baseAddress, &outLength, md, nil)
                 }
             }
         }
-        precondition(rc == 1 && Int(outLength) == sha256Length, "SHA-256 failed inside OpenSSL")
+        precondition(rc == 1 && Int(outLength) == expectedLength, "digest failed inside OpenSSL")
         out.removeLast(out.count - Int(outLength))
         return out
     }

@@ -36,6 +36,89 @@ public enum Migrations {
                 created_at INTEGER NOT NULL
             );
             """),
+        // Blob storage: an append-only journal of immutable versions over immutable data files.
+        // A version points at a content (an ordered list of extents of data files); a metadata or
+        // property change makes a new version sharing the content. Superseded versions, contents
+        // and data files go away only through BlobStore's prune step. No foreign key from blobs to
+        // `containers`: the backup journal must be able to outlive a deleted container (the trigger
+        // below is the cascade for now and can be dropped without rebuilding a table).
+        Migration(name: "0002-blobs", sql: """
+            ALTER TABLE containers ADD COLUMN etag TEXT;
+            ALTER TABLE containers ADD COLUMN last_modified INTEGER;
+            ALTER TABLE containers ADD COLUMN metadata TEXT;
+            CREATE TABLE blob_journal_clock (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                last_commit_us INTEGER NOT NULL
+            );
+            INSERT INTO blob_journal_clock (id, last_commit_us) VALUES (1, 0);
+            CREATE TABLE data_files (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                file_name TEXT NOT NULL UNIQUE,
+                size INTEGER NOT NULL CHECK (size >= 0),
+                md5 BLOB NOT NULL,
+                created_at INTEGER NOT NULL
+            );
+            CREATE TABLE blob_contents (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                size INTEGER NOT NULL CHECK (size >= 0),
+                md5 BLOB,
+                block_count INTEGER NOT NULL
+            );
+            CREATE TABLE content_extents (
+                content_id INTEGER NOT NULL REFERENCES blob_contents(id) ON DELETE CASCADE,
+                seq INTEGER NOT NULL,
+                blob_offset INTEGER NOT NULL,
+                data_file INTEGER NOT NULL REFERENCES data_files(id),
+                file_offset INTEGER NOT NULL,
+                length INTEGER NOT NULL CHECK (length >= 0),
+                block_id TEXT,
+                PRIMARY KEY (content_id, seq)
+            ) WITHOUT ROWID;
+            CREATE INDEX content_extents_offset ON content_extents(content_id, blob_offset);
+            CREATE INDEX content_extents_file ON content_extents(data_file);
+            CREATE TABLE blob_versions (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                container TEXT NOT NULL,
+                name TEXT NOT NULL,
+                committed_at INTEGER NOT NULL,
+                superseded_at INTEGER,
+                deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+                created_at INTEGER NOT NULL,
+                content_id INTEGER REFERENCES blob_contents(id),
+                content_type TEXT,
+                content_encoding TEXT,
+                content_language TEXT,
+                content_disposition TEXT,
+                cache_control TEXT,
+                content_md5 BLOB,
+                metadata TEXT,
+                CHECK (deleted = 1 OR content_id IS NOT NULL)
+            );
+            CREATE UNIQUE INDEX blob_versions_head ON blob_versions(container, name) WHERE superseded_at IS NULL;
+            CREATE INDEX blob_versions_timeline ON blob_versions(container, committed_at);
+            CREATE INDEX blob_versions_history ON blob_versions(container, name, committed_at);
+            CREATE INDEX blob_versions_superseded ON blob_versions(superseded_at) WHERE superseded_at IS NOT NULL;
+            CREATE INDEX blob_versions_content ON blob_versions(content_id);
+            CREATE INDEX blob_versions_markers ON blob_versions(committed_at) WHERE superseded_at IS NULL AND deleted = 1;
+            CREATE TABLE uncommitted_blocks (
+                container TEXT NOT NULL,
+                blob TEXT NOT NULL,
+                block_id TEXT NOT NULL,
+                data_file INTEGER NOT NULL REFERENCES data_files(id),
+                size INTEGER NOT NULL CHECK (size >= 0),
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (container, blob, block_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX uncommitted_blocks_file ON uncommitted_blocks(data_file);
+            CREATE INDEX uncommitted_blocks_age ON uncommitted_blocks(created_at);
+            CREATE TRIGGER containers_delete_blobs AFTER DELETE ON containers BEGIN
+                DELETE FROM blob_versions WHERE container = OLD.name;
+                DELETE FROM uncommitted_blocks WHERE container = OLD.name;
+            END;
+            """),
+        Migration(name: "0003-settings", sql: """
+            CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+            """),
     ]
 
     /// Runs pending migrations, each in its own transaction, and refuses a database whose

@@ -72,9 +72,12 @@ extension AccountService {
                 throw MedStoreError(.failedPrecondition,
                                     "confirmation '\(confirmName)' does not match the account name '\(account.name)'; nothing was deleted")
             }
+            for row in try db.query("SELECT name FROM containers") {
+                try blobs.removeAllBlobs(container: row.text(0) ?? "")
+            }
             let containers = try db.transaction { () throws(MedStoreError) -> Int64 in
                 let count = try db.query("SELECT count(*) FROM containers")[0].int(0)
-                try db.execute("DELETE FROM containers; DELETE FROM ip_rules; DELETE FROM account_keys; DELETE FROM account;")
+                try db.execute("DELETE FROM containers; DELETE FROM ip_rules; DELETE FROM settings; DELETE FROM account_keys; DELETE FROM account;")
                 return count
             }
             try loadKeys()

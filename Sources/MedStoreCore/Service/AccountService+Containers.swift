@@ -31,6 +31,7 @@ extension AccountService {
         return try locked { () throws(MedStoreError) -> ContainerInfo in
             _ = try requireAccount()
             let info = try requireContainer(name)
+            try blobs.removeAllBlobs(container: name)
             try db.query("DELETE FROM containers WHERE name = ?", [.text(name)])
             return info
         }

@@ -8,6 +8,8 @@ public final class AccountService: @unchecked Sendable {
     public let store: StateStore
     /// Surroundings: endpoint template, cluster networks.
     public let configuration: ServiceConfiguration
+    /// The blob storage engine on the same store.
+    public let blobs: BlobStore
     /// Keys kept in memory for signing; refreshed on every key change. Guarded by the store lock.
     var keyCache: [KeyName: AccountKey] = [:]
 
@@ -17,14 +19,17 @@ public final class AccountService: @unchecked Sendable {
 
     /// Opens (creating and migrating) the database in `stateDirectory`.
     public convenience init(stateDirectory: String, configuration: ServiceConfiguration,
-                            clock: @escaping @Sendable () -> Date = { Date() }) throws(MedStoreError) {
-        try self.init(store: StateStore(directory: stateDirectory, clock: clock), configuration: configuration)
+                            clock: @escaping @Sendable () -> Date = { Date() },
+                            logger: Logger = Logger(level: .error)) throws(MedStoreError) {
+        try self.init(store: StateStore(directory: stateDirectory, clock: clock), configuration: configuration, logger: logger)
     }
 
     /// Uses an open store.
-    public init(store: StateStore, configuration: ServiceConfiguration) throws(MedStoreError) {
+    public init(store: StateStore, configuration: ServiceConfiguration,
+                logger: Logger = Logger(level: .error)) throws(MedStoreError) {
         self.store = store
         self.configuration = configuration
+        self.blobs = BlobStore(store: store, logger: logger)
         try store.locked { () throws(MedStoreError) in try loadKeys() }
     }
 
