@@ -59,6 +59,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case authorizationFailure
     /// The token does not grant the permission this operation needs.
     case authorizationPermissionMismatch
+    /// A create-only token may not overwrite an existing blob.
+    case unauthorizedBlobOverwrite
     /// The token is for another resource (a blob SAS on another blob, a service SAS on the service).
     case authorizationResourceTypeMismatch
     /// The token requires HTTPS and the request came over HTTP.
@@ -94,7 +96,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
              .invalidBlockId, .invalidHeaderValue, .missingRequiredHeader, .invalidQueryParameterValue,
              .outOfRangeInput, .invalidXmlDocument, .invalidMetadata, .unsupportedOperation: return .invalidArgument
         case .keyInUse, .conditionNotMet, .notModified: return .failedPrecondition
-        case .authenticationFailed, .authorizationFailure, .authorizationPermissionMismatch,
+        case .authenticationFailed, .authorizationFailure, .authorizationPermissionMismatch, .unauthorizedBlobOverwrite,
              .authorizationResourceTypeMismatch, .authorizationProtocolMismatch, .authorizationSourceIPMismatch,
              .noAuthenticationInformation: return .permissionDenied
         case .requestBodyTooLarge: return .resourceExhausted
@@ -110,7 +112,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
         case .conditionNotMet: return 412
         case .notModified: return 304
         case .invalidRange: return 416
-        case .authenticationFailed, .authorizationFailure, .authorizationPermissionMismatch,
+        case .authenticationFailed, .authorizationFailure, .authorizationPermissionMismatch, .unauthorizedBlobOverwrite,
              .authorizationResourceTypeMismatch, .authorizationProtocolMismatch, .authorizationSourceIPMismatch: return 403
         case .noAuthenticationInformation: return 401
         case .requestBodyTooLarge: return 413
@@ -140,6 +142,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
         case .authenticationFailed: return "AuthenticationFailed"
         case .authorizationFailure: return "AuthorizationFailure"
         case .authorizationPermissionMismatch: return "AuthorizationPermissionMismatch"
+        case .unauthorizedBlobOverwrite: return "UnauthorizedBlobOverwrite"
         case .authorizationResourceTypeMismatch: return "AuthorizationResourceTypeMismatch"
         case .authorizationProtocolMismatch: return "AuthorizationProtocolMismatch"
         case .authorizationSourceIPMismatch: return "AuthorizationSourceIPMismatch"
