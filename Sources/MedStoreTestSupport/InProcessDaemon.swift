@@ -20,12 +20,15 @@ public final class InProcessDaemon: @unchecked Sendable {
     public init(configure: (inout DaemonOptions) -> Void = { _ in }) throws {
         directory = TemporaryDirectory(prefix: "msd")
         var options = DaemonOptions(stateDirectory: directory.file("state"), socketPath: directory.file("s.sock"))
-        options.blobEndpoint = "http://127.0.0.1:10000"
+        options.blobListen = "127.0.0.1:0"
         options.drainTimeoutSeconds = 5
         configure(&options)
         daemon = try Daemon(options: options, logger: Logger(level: .error))
         daemon.start()
     }
+
+    /// The blob listener's port.
+    public var blobPort: Int { daemon.blobServer.boundPort }
 
     /// A connected client.
     public func client() async throws(MedStoreError) -> MedStoreClient {

@@ -40,7 +40,7 @@ struct ClientServerTests {
         defer { client.close() }
         await expectError(.accountNotFound) { () async throws(MedStoreError) in try await client.showAccount() }
         let account = try await client.importAccount(name: "medstoretest", primaryKey: keyA, secondaryKey: keyB)
-        #expect(account.blobEndpoint == "http://127.0.0.1:10000/medstoretest")
+        #expect(account.blobEndpoint == "http://127.0.0.1:\(daemon.blobPort)/medstoretest")
         await expectError(.accountAlreadyExists) { () async throws(MedStoreError) in try await client.createAccount() }
         _ = try await client.createContainer("patient-records")
         await expectError(.invalidContainerName) { () async throws(MedStoreError) in try await client.createContainer("Bad_Name") }
@@ -51,7 +51,7 @@ struct ClientServerTests {
                                                             httpsOnly: true))
         #expect(token.permissions == "rw")
         #expect(token.token.hasPrefix("st=2026-01-01T00%3A00%3A00Z&se=2026-12-31T00%3A00%3A00Z&sp=rw&sip=10.0.0.1-10.0.0.255&spr=https&sv=2026-10-06&sr=b&sig="))
-        #expect(token.url == "http://127.0.0.1:10000/medstoretest/patient-records/scans/2026/img-001.dcm?" + token.token)
+        #expect(token.url == "http://127.0.0.1:\(daemon.blobPort)/medstoretest/patient-records/scans/2026/img-001.dcm?" + token.token)
         #expect(token.signedWith == .primary)
         let status = try await client.status()
         #expect(status.accountName == "medstoretest" && status.containerCount == 1)

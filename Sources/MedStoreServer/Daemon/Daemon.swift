@@ -3,7 +3,8 @@ import Foundation
 import MedStoreCore
 import MedStoreProtocol
 
-/// The daemon's lifecycle: state directory, migrations, then the socket; stop drains and closes.
+/// The daemon's lifecycle: state directory, migrations and orphan sweep, then the blob
+/// listener and the control socket; stop drains both and closes the database.
 public final class Daemon: @unchecked Sendable {
     /// The release version.
     public static let version = "0.1.0"
@@ -14,17 +15,26 @@ public final class Daemon: @unchecked Sendable {
     public let service: AccountService
     /// The control server.
     public let control: ControlServer
+    /// The blob data plane.
+    public let blobServer: HTTPServer
     private let logger: Logger
 
-    /// Prepares the state directory, opens and migrates the database, then binds the socket.
+    /// Prepares the state directory, opens and migrates the database, removes orphaned blob
+    /// files, then binds the blob listener and the control socket.
     public init(options: DaemonOptions, logger: Logger) throws(MedStoreError) {
         self.options = options
         self.logger = logger
         try Daemon.prepareStateDirectory(options.stateDirectory)
-        let configuration = ServiceConfiguration(blobEndpointTemplate: options.effectiveBlobEndpoint,
-                                                 clusterNetworks: options.clusterNetworks,
-                                                 daemonVersion: Daemon.version)
-        self.service = try AccountService(stateDirectory: options.stateDirectory, configuration: configuration)
+        let slot = HandlerSlot()
+        let tls = options.tlsCertificate.map { TLSConfiguration(certificatePath: $0, privateKeyPath: options.tlsKey ?? "") }
+        self.blobServer = try HTTPServer(listen: options.blobListen, tls: tls, handler: slot, logger: logger)
+        let configuration = ServiceConfiguration(
+            blobEndpointTemplate: options.effectiveBlobEndpoint(boundPort: blobServer.boundPort),
+            clusterNetworks: options.clusterNetworks, daemonVersion: Daemon.version)
+        self.service = try AccountService(stateDirectory: options.stateDirectory, configuration: configuration,
+                                          logger: logger)
+        _ = try service.blobs.sweepOrphans()
+        slot.target = BlobAPIHandler(service: service, logger: logger)
         do {
             self.control = try ControlServer(socketPath: options.socketPath, mode: options.socketMode,
                                              service: service, startedAt: Date(), logger: logger)
@@ -36,18 +46,21 @@ public final class Daemon: @unchecked Sendable {
 
     /// Starts serving.
     public func start() {
+        blobServer.start()
         control.start()
         logger.notice("medstored ready", [("version", Daemon.version), ("socket", options.socketPath),
                                           ("state_dir", options.stateDirectory),
-                                          ("blob_endpoint", options.effectiveBlobEndpoint)])
+                                          ("blob_listen", options.blobListen), ("blob_port", "\(blobServer.boundPort)"),
+                                          ("blob_endpoint", service.configuration.blobEndpointTemplate)])
     }
 
-    /// Stops accepting, drains in-flight requests, closes the database.
+    /// Stops accepting, drains in-flight requests and transfers, closes the database.
     public func stop() {
         logger.notice("medstored stopping", [("drain_timeout", "\(options.drainTimeoutSeconds)")])
-        let drained = control.stop(drainTimeout: options.drainTimeoutSeconds)
+        let blobsDrained = blobServer.stop(drainTimeout: options.drainTimeoutSeconds)
+        let controlDrained = control.stop(drainTimeout: options.drainTimeoutSeconds)
         service.close()
-        logger.notice("medstored stopped", [("drained", drained ? "yes" : "no"),
+        logger.notice("medstored stopped", [("drained", blobsDrained && controlDrained ? "yes" : "no"),
                                             ("requests_served", "\(control.requestsServed)")])
     }
 
@@ -66,5 +79,17 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw MedStoreError(.unavailable, "cannot create state directory \(path): \(error.localizedDescription)")
         }
+    }
+}
+
+/// Lets the blob listener bind before its handler exists (the handler needs the bound port).
+final class HandlerSlot: HTTPHandler, @unchecked Sendable {
+    var target: (any HTTPHandler)?
+
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        guard let target else {
+            return AzureErrorBody.response(for: MedStoreError(.unavailable, "The server is starting."), requestID: request.requestID)
+        }
+        return target.handle(request)
     }
 }

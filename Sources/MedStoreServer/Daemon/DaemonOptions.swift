@@ -12,8 +12,13 @@ public struct DaemonOptions: Sendable, Equatable {
     public var socketMode: mode_t = 0o660
     /// Address the blob listener will bind (`HOST:PORT`); also the default blob endpoint.
     public var blobListen: String = "127.0.0.1:10000"
-    /// Public base URL for SAS URLs; `{account}` is substituted. Defaults to `http://<blobListen>`.
+    /// Public base URL for SAS URLs; `{account}` is substituted. Defaults to the blob listener's
+    /// real address (`http://` or `https://` with TLS).
     public var blobEndpoint: String?
+    /// PEM certificate and key for HTTPS on the blob listener; both or neither.
+    public var tlsCertificate: String?
+    /// PEM private key for HTTPS.
+    public var tlsKey: String?
     /// Networks always allowed (canonical CIDR). Default loopback only.
     public var clusterNetworks: [String] = ["127.0.0.0/8", "::1/128"]
     /// Log level.
@@ -27,8 +32,15 @@ public struct DaemonOptions: Sendable, Equatable {
         self.socketPath = socketPath
     }
 
-    /// The endpoint template put into SAS URLs.
-    public var effectiveBlobEndpoint: String { blobEndpoint ?? "http://\(blobListen)" }
+    /// The endpoint template put into SAS URLs, given the port the blob listener really bound.
+    public func effectiveBlobEndpoint(boundPort: Int) -> String {
+        if let blobEndpoint { return blobEndpoint }
+        var host = blobListen
+        if let colon = host.lastIndex(of: ":") { host = String(host[..<colon]) }
+        if host == "0.0.0.0" || host.isEmpty { host = "127.0.0.1" }
+        if host == "[::]" { host = "[::1]" }
+        return "\(tlsCertificate == nil ? "http" : "https")://\(host):\(boundPort)"
+    }
 
     /// Usage text.
     public static let usage = """
@@ -47,7 +59,9 @@ public struct DaemonOptions: Sendable, Equatable {
           --blob-listen HOST:PORT  blob listener address (MEDSTORE_BLOB_LISTEN), default 127.0.0.1:10000
           --blob-endpoint URL      public base URL in SAS URLs (MEDSTORE_BLOB_ENDPOINT); {account} is
                                    replaced by the account name, otherwise the name is appended as a
-                                   path segment; default http://<blob-listen>
+                                   path segment; default http(s)://<blob-listen>
+          --tls-cert PEM           certificate for HTTPS on the blob listener (MEDSTORE_TLS_CERT)
+          --tls-key PEM            its private key (MEDSTORE_TLS_KEY)
           --cluster-network CIDR   network always allowed, repeatable (MEDSTORE_CLUSTER_NETWORKS,
                                    comma-separated); default 127.0.0.0/8 and ::1/128
           --log-level LEVEL        error, warning, notice, info, debug (MEDSTORE_LOG_LEVEL), default info
@@ -75,6 +89,8 @@ public struct DaemonOptions: Sendable, Equatable {
                 try CIDR.parse(String(s).trimmingCharacters(in: .whitespaces)).description
             }
         }
+        if let v = environment["MEDSTORE_TLS_CERT"] { options.tlsCertificate = v }
+        if let v = environment["MEDSTORE_TLS_KEY"] { options.tlsKey = v }
         if let v = environment["MEDSTORE_LOG_LEVEL"] { options.logLevel = try parseLevel(v) }
         if let v = environment["MEDSTORE_DRAIN_TIMEOUT"] { options.drainTimeoutSeconds = try parseSeconds(v) }
 
@@ -105,6 +121,8 @@ public struct DaemonOptions: Sendable, Equatable {
             case "--blob-listen": options.blobListen = try next()
             case "--blob-endpoint": options.blobEndpoint = try next()
             case "--cluster-network": clusterFromFlags.append(try CIDR.parse(try next()).description)
+            case "--tls-cert": options.tlsCertificate = try next()
+            case "--tls-key": options.tlsKey = try next()
             case "--log-level": options.logLevel = try parseLevel(try next())
             case "--drain-timeout": options.drainTimeoutSeconds = try parseSeconds(try next())
             default: throw MedStoreError(.invalidArgument, "unknown option '\(argument)'")
@@ -116,6 +134,9 @@ public struct DaemonOptions: Sendable, Equatable {
             guard endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") else {
                 throw MedStoreError(.invalidArgument, "--blob-endpoint must start with http:// or https://, got '\(endpoint)'")
             }
+        }
+        guard (options.tlsCertificate == nil) == (options.tlsKey == nil) else {
+            throw MedStoreError(.invalidArgument, "--tls-cert and --tls-key go together")
         }
         guard !options.stateDirectory.isEmpty, !options.socketPath.isEmpty else {
             throw MedStoreError(.invalidArgument, "--state-dir and --socket must not be empty")

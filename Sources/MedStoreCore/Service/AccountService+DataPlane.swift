@@ -1,0 +1,33 @@
+import Foundation
+import MedStoreProtocol
+
+/// What the blob data plane needs for one request, read in one step under the lock.
+public struct DataPlaneContext: Sendable {
+    /// The account's name, or nil when there is no account.
+    public var accountName: String?
+    /// The current key bytes (primary and secondary).
+    public var keys: [KeyName: AccountKey]
+    /// Cluster networks plus allowed-IP rules, as they are now.
+    public var firewall: AccountFirewall
+}
+
+extension AccountService {
+    /// The account name, keys and firewall as of this moment: a regenerated key or a changed
+    /// rule takes effect on the next request.
+    public func dataPlaneContext() throws(MedStoreError) -> DataPlaneContext {
+        try locked { () throws(MedStoreError) -> DataPlaneContext in
+            let name = try accountRow()?.name
+            let rules = try db.query("SELECT network FROM ip_rules").compactMap { row -> CIDR? in
+                guard let text = row.text(0) else { return nil }
+                return try? CIDR.parse(text)
+            }
+            return DataPlaneContext(accountName: name, keys: keyCache,
+                                    firewall: AccountFirewall(clusterNetworks: clusterCIDRs, rules: rules))
+        }
+    }
+
+    /// The configured cluster networks, parsed.
+    var clusterCIDRs: [CIDR] {
+        configuration.clusterNetworks.compactMap { try? CIDR.parse($0) }
+    }
+}
