@@ -17,6 +17,7 @@ public final class Daemon: @unchecked Sendable {
     public let control: ControlServer
     /// The blob data plane.
     public let blobServer: HTTPServer
+    private let maintenance: MaintenanceTimer
     private let logger: Logger
 
     /// Prepares the state directory, opens and migrates the database, removes orphaned blob
@@ -35,6 +36,7 @@ public final class Daemon: @unchecked Sendable {
                                           logger: logger)
         _ = try service.blobs.sweepOrphans()
         slot.target = BlobAPIHandler(service: service, logger: logger)
+        self.maintenance = MaintenanceTimer(blobs: service.blobs, interval: 3600, logger: logger)
         do {
             self.control = try ControlServer(socketPath: options.socketPath, mode: options.socketMode,
                                              service: service, startedAt: Date(), logger: logger)
@@ -48,6 +50,7 @@ public final class Daemon: @unchecked Sendable {
     public func start() {
         blobServer.start()
         control.start()
+        maintenance.start()
         logger.notice("medstored ready", [("version", Daemon.version), ("socket", options.socketPath),
                                           ("state_dir", options.stateDirectory),
                                           ("blob_listen", options.blobListen), ("blob_port", "\(blobServer.boundPort)"),
@@ -57,6 +60,7 @@ public final class Daemon: @unchecked Sendable {
     /// Stops accepting, drains in-flight requests and transfers, closes the database.
     public func stop() {
         logger.notice("medstored stopping", [("drain_timeout", "\(options.drainTimeoutSeconds)")])
+        maintenance.stop()
         let blobsDrained = blobServer.stop(drainTimeout: options.drainTimeoutSeconds)
         let controlDrained = control.stop(drainTimeout: options.drainTimeoutSeconds)
         service.close()
