@@ -23,8 +23,9 @@ public struct RequestEnvelope: Sendable, Equatable {
         ]))
     }
 
-    /// Decodes a payload. Throws `protocolError` when the payload is not a request map; the
-    /// partially known id is returned inside `EnvelopeError` so the reply can still echo it.
+    /// Decodes a payload. Throws `protocolError` when the payload is not a request map with an
+    /// unsigned `id`, a text `method` and a map (or absent/null) `params`; the id, when known, is
+    /// returned inside `EnvelopeError` so the reply can still echo it.
     public static func decode(_ payload: [UInt8]) throws(EnvelopeError) -> RequestEnvelope {
         let value: CBORValue
         do {
@@ -39,13 +40,13 @@ public struct RequestEnvelope: Sendable, Equatable {
             throw EnvelopeError(id: 0, error: MedStoreError(.protocolError, "request needs an unsigned integer 'id'"))
         }
         guard let method = value["method"]?.textValue else {
-            throw EnvelopeError(id: id, error: MedStoreError(.invalidArgument, "request needs a text 'method'"))
+            throw EnvelopeError(id: id, error: MedStoreError(.protocolError, "request needs a text 'method'"))
         }
         let params = value["params"] ?? .map([])
         switch params {
         case .map, .null: break
         default:
-            throw EnvelopeError(id: id, error: MedStoreError(.invalidArgument, "'params' must be a map"))
+            throw EnvelopeError(id: id, error: MedStoreError(.protocolError, "'params' must be a map"))
         }
         return RequestEnvelope(id: id, method: method, params: params == .null ? .map([]) : params)
     }

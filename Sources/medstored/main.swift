@@ -8,6 +8,9 @@ import MedStoreServer
 // medstored: parse options, start the daemon, stop cleanly on SIGTERM/SIGINT.
 _ = medstore_disable_core_dumps()
 signal(SIGPIPE, SIG_IGN)
+// Everything the daemon creates (database, blob files) is private to its user; the control
+// socket gets its mode explicitly.
+umask(0o077)
 
 let action: DaemonOptions.Action
 do {

@@ -39,7 +39,7 @@ struct EnvelopeTests {
             Issue.record("decoded a request without method")
         } catch {
             #expect(error.id == 77)
-            #expect(error.error.code == .invalidArgument)
+            #expect(error.error.code == .protocolError)
         }
     }
 

@@ -35,6 +35,11 @@ extension DecodingError {
         case .valueNotFound(_, let context):
             return "\(subject) has no value: \(context.debugDescription)"
         case .dataCorrupted(let context):
+            // Swift's own text for a raw-value enum names Swift types; say it plainly instead.
+            if context.debugDescription.hasPrefix("Cannot initialize"),
+               let value = context.debugDescription.components(separatedBy: " value ").last {
+                return "\(subject) is not one of the allowed values (got '\(value)')"
+            }
             return "\(subject) is invalid: \(context.debugDescription)"
         @unknown default:
             return "\(self)"

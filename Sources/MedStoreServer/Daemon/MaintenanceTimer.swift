@@ -5,12 +5,23 @@ import MedStoreCore
 /// Runs the blob store's prune periodically (expired uncommitted blocks, anything a crashed
 /// writer left unreferenced). The first run waits one interval; errors are logged, not fatal.
 final class MaintenanceTimer: @unchecked Sendable {
-    private let timer: DispatchSourceTimer
+    private let blobs: BlobStore
+    private let interval: TimeInterval
+    private let logger: Logger
+    private var timer: DispatchSourceTimer?
 
     init(blobs: BlobStore, interval: TimeInterval, logger: Logger) {
-        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "medstore.maintenance"))
+        self.blobs = blobs
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// Starts the timer (the source exists only while running: Dispatch traps on releasing a
+    /// source that was never resumed).
+    func start() {
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "medstore.maintenance"))
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .seconds(5))
-        timer.setEventHandler {
+        timer.setEventHandler { [blobs, logger] in
             let started = Date()
             do {
                 try blobs.prune()
@@ -19,9 +30,13 @@ final class MaintenanceTimer: @unchecked Sendable {
                 logger.warning("prune failed", [("error", "\(error)")])
             }
         }
+        timer.resume()
+        self.timer = timer
     }
 
-    func start() { timer.resume() }
-
-    func stop() { timer.cancel() }
+    /// Stops the timer.
+    func stop() {
+        timer?.cancel()
+        timer = nil
+    }
 }

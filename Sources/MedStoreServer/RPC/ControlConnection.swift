@@ -13,9 +13,11 @@ final class ControlConnection: @unchecked Sendable {
     private let tracker: InFlightTracker
     private let workers: DispatchQueue
     private let logger: Logger
-    private let writeLock = NSLock()
+    private let outbox: ReplyOutbox
     private let stateLock = NSLock()
     private var inFlight = 0
+    /// Requests admitted whose reply is not yet queued (`inFlight` frees a moment earlier).
+    private var unfinished = 0
     private var closed = false
 
     init(fd: Int32, id: UInt64, router: RequestRouter, hello: Hello.Result, tracker: InFlightTracker,
@@ -27,6 +29,7 @@ final class ControlConnection: @unchecked Sendable {
         self.tracker = tracker
         self.workers = workers
         self.logger = logger
+        self.outbox = ReplyOutbox(fd: fd, connectionID: id)
     }
 
     /// Reads and serves until the peer hangs up, sends something unusable, or `shutdown` is called.
@@ -50,7 +53,7 @@ final class ControlConnection: @unchecked Sendable {
                     logger.info("closing connection after framing error", [("conn", "\(id)"), ("error", error.message)])
                     break readLoop
                 }
-                if !handle(payload, greeted: &greeted) { break readLoop }
+                guard outbox.waitForRoom(), handle(payload, greeted: &greeted) else { break readLoop }
             }
         }
         finish()
@@ -80,7 +83,10 @@ final class ControlConnection: @unchecked Sendable {
         }
         stateLock.lock()
         let admitted = inFlight < ProtocolLimits.maxInFlightPerConnection
-        if admitted { inFlight += 1 }
+        if admitted {
+            inFlight += 1
+            unfinished += 1
+        }
         stateLock.unlock()
         guard admitted else {
             reply(ResponseEnvelope(id: request.id, outcome: .error(MedStoreError(.resourceExhausted,
@@ -94,9 +100,13 @@ final class ControlConnection: @unchecked Sendable {
             case .success(let value): outcome = .result(value)
             case .failure(let error): outcome = .error(publicError(error, method: request.method, requestID: request.id))
             }
-            reply(ResponseEnvelope(id: request.id, outcome: outcome))
+            // The slot frees before the reply is queued, so a client that has its reply may send again.
             stateLock.lock()
             inFlight -= 1
+            stateLock.unlock()
+            reply(ResponseEnvelope(id: request.id, outcome: outcome))
+            stateLock.lock()
+            unfinished -= 1
             stateLock.unlock()
             tracker.end()
         }
@@ -143,9 +153,7 @@ final class ControlConnection: @unchecked Sendable {
                 MedStoreError(.resourceExhausted, "the reply is larger than one frame; ask for a smaller page")))
             bytes = (try? FrameEncoder.frame(fallback.encoded())) ?? []
         }
-        writeLock.lock()
-        defer { writeLock.unlock() }
-        try? SocketIO.sendAll(fd, bytes)
+        outbox.enqueue(bytes)
     }
 
     /// Wakes the reader so the connection ends (used at shutdown).
@@ -155,19 +163,20 @@ final class ControlConnection: @unchecked Sendable {
         if !closed { Glibc.shutdown(fd, Int32(SHUT_RDWR)) }
     }
 
-    /// Waits for this connection's requests to finish writing, then closes the socket.
+    /// Waits for this connection's requests to finish and their replies to go out, then closes
+    /// the socket.
     private func finish() {
         while true {
             stateLock.lock()
-            let pending = inFlight
-            if pending == 0 {
-                closed = true
-                stateLock.unlock()
-                break
-            }
+            let pending = unfinished
             stateLock.unlock()
+            if pending == 0 { break }
             usleep(1000)
         }
+        outbox.finish()
+        stateLock.lock()
+        closed = true
+        stateLock.unlock()
         close(fd)
     }
 }

@@ -37,7 +37,7 @@ final class UnixListener: @unchecked Sendable {
             Glibc.close(fd)
             throw MedStoreError(.unavailable, "cannot bind \(path): \(message)")
         }
-        guard chmod(path, mode) == 0, listen(fd, 128) == 0 else {
+        guard chmod(path, mode) == 0, listen(fd, 1024) == 0 else {
             let message = String(cString: strerror(errno))
             Glibc.close(fd)
             throw MedStoreError(.unavailable, "cannot listen on \(path): \(message)")

@@ -1,0 +1,119 @@
+# medstore: `make run` starts the daemon, `make test` runs every test.
+#
+#   make build        debug build (swift build)
+#   make run          build, then run .build/debug/medstored with its built-in defaults;
+#                     extra flags via ARGS, e.g. make run ARGS="--state-dir /tmp/ms --log-level debug"
+#   make test         swift-test, then interop; fails if either fails (both always run)
+#   make swift-test   swift test
+#   make interop      build, make .venv, verify the systemd units, pytest Tests/interop
+#   make install      release build; installs to $(DESTDIR)$(PREFIX) (PREFIX=/usr/local)
+#   make deps         apt-get install the system packages that are missing (no-op when present)
+#   make clean        remove build products and the venv
+#
+# SCRATCH moves SwiftPM's build directory (default .build), e.g. to build beside a tree someone
+# else is building: make interop SCRATCH=/tmp/other-build
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := build
+
+SWIFT ?= swift
+PYTHON ?= python3
+PREFIX ?= /usr/local
+DESTDIR ?=
+ARGS ?=
+SCRATCH ?= .build
+
+SWIFT_FLAGS := --scratch-path $(SCRATCH)
+BIN_DIR := $(abspath $(SCRATCH))/debug
+VENV := .venv
+VENV_STAMP := $(VENV)/.requirements-installed
+REQUIREMENTS := Tests/interop/requirements.txt
+APT_PACKAGES := libsqlite3-dev libssl-dev python3-venv systemd
+UNITS := systemd/medstored.service systemd/medstored.socket
+SYSTEMD_DIR := $(PREFIX)/lib/systemd/system
+SYSUSERS_DIR := $(PREFIX)/lib/sysusers.d
+DOC_DIR := $(PREFIX)/share/doc/medstore
+
+.PHONY: build run test swift-test interop verify-units venv install clean deps
+
+# --- system packages -----------------------------------------------------------------------------
+# Checked with dpkg first: nothing runs (no apt-get update either) when all are installed.
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do \
+	  dpkg -s "$$p" >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+# --- build and run -------------------------------------------------------------------------------
+build: deps
+	$(SWIFT) build $(SWIFT_FLAGS)
+
+run: build
+	exec $(BIN_DIR)/medstored $(ARGS)
+
+# --- tests ---------------------------------------------------------------------------------------
+# Both halves always run, so one failure does not hide the other; the target fails if either did.
+test: deps
+	@status=0; \
+	$(MAKE) --no-print-directory swift-test || status=1; \
+	$(MAKE) --no-print-directory interop || status=1; \
+	if [ $$status -ne 0 ]; then echo "make test: FAILED (see above)"; fi; \
+	exit $$status
+
+swift-test: deps
+	$(SWIFT) test $(SWIFT_FLAGS)
+
+# The interop suite drives the built binaries, so it builds first (a no-op when up to date).
+interop: build venv verify-units
+	MEDSTORE_BIN_DIR=$(BIN_DIR) $(VENV)/bin/python -m pytest -q Tests/interop
+
+venv: $(VENV_STAMP)
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV_STAMP): $(REQUIREMENTS) | $(VENV)/bin/python
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r $(REQUIREMENTS)
+	@touch $@
+
+# `systemd-analyze verify` checks that ExecStart= names an existing executable, and the unit says
+# /usr/local/bin/medstored, which a test machine does not have (installing there just to verify
+# would touch the system). So we verify a COPY of the units in a temp dir, with only ExecStart=
+# rewritten to the binary we just built; every other line is checked as written. The socket unit
+# is verified beside it because it names medstored.service. systemd-analyze exits 0 on many
+# parse problems (e.g. "Failed to parse protect system value, ignoring"), so ANY output fails
+# the target. The sysusers file is checked with
+# `systemd-sysusers --dry-run`, which parses it and writes nothing.
+verify-units: build
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	sed 's|^ExecStart=/usr/local/bin/medstored|ExecStart=$(BIN_DIR)/medstored|' systemd/medstored.service > "$$tmp/medstored.service"; \
+	cp systemd/medstored.socket "$$tmp/medstored.socket"; \
+	grep -q '^ExecStart=$(BIN_DIR)/medstored$$' "$$tmp/medstored.service"; \
+	out=$$(systemd-analyze verify "$$tmp/medstored.service" "$$tmp/medstored.socket" 2>&1) || { echo "$$out"; exit 1; }; \
+	if [ -n "$$out" ]; then echo "systemd-analyze verify printed warnings:"; echo "$$out"; exit 1; fi; \
+	echo "systemd-analyze verify: $(UNITS) ok"; \
+	out=$$(systemd-sysusers --dry-run $(abspath systemd/medstore.sysusers.conf) 2>&1) || { echo "$$out"; exit 1; }; \
+	echo "systemd-sysusers --dry-run: systemd/medstore.sysusers.conf ok"
+
+# --- install -------------------------------------------------------------------------------------
+install:
+	$(SWIFT) build $(SWIFT_FLAGS) -c release
+	@bin=$$($(SWIFT) build $(SWIFT_FLAGS) -c release --show-bin-path); \
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(SYSTEMD_DIR)" "$(DESTDIR)$(SYSUSERS_DIR)" "$(DESTDIR)$(DOC_DIR)/vectors"; \
+	install -m 0755 "$$bin/medstored" "$$bin/medctl" "$(DESTDIR)$(PREFIX)/bin/"; \
+	sed 's|/usr/local/|$(PREFIX)/|g' systemd/medstored.service > "$(DESTDIR)$(SYSTEMD_DIR)/medstored.service"; \
+	sed 's|/usr/local/|$(PREFIX)/|g' systemd/medstored.socket > "$(DESTDIR)$(SYSTEMD_DIR)/medstored.socket"; \
+	chmod 0644 "$(DESTDIR)$(SYSTEMD_DIR)/medstored.service" "$(DESTDIR)$(SYSTEMD_DIR)/medstored.socket"; \
+	install -m 0644 systemd/medstore.sysusers.conf "$(DESTDIR)$(SYSUSERS_DIR)/medstore.conf"; \
+	install -m 0644 Protocol/*.md "$(DESTDIR)$(DOC_DIR)/"; \
+	install -m 0644 Protocol/vectors/frames.json "$(DESTDIR)$(DOC_DIR)/vectors/"; \
+	echo "installed to $(DESTDIR)$(PREFIX)"
+
+clean:
+	rm -rf $(SCRATCH) $(VENV) Tests/interop/__pycache__ Tests/interop/.pytest_cache
