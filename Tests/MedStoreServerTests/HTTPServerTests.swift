@@ -24,7 +24,7 @@ struct HTTPServerTests {
         #expect(first.headers["x-ms-version"] == "2026-10-06")
         #expect(first.headers["Connection"] == nil)
         let date = try #require(first.headers["Date"])
-        let parsed = try #require(HTTPServerDate.parse(date))
+        let parsed = try #require(RFC1123Date.parse(date))
         #expect(abs(parsed.timeIntervalSinceNow) < 5)
         let id1 = try #require(first.headers["x-ms-request-id"])
         let id2 = try #require(second.headers["x-ms-request-id"])

@@ -20,7 +20,7 @@ extension BlobAPIHandler {
             xml.open("Container")
             xml.element("Name", container.name)
             xml.open("Properties")
-            xml.element("Last-Modified", HTTPDate.format(properties.lastModified))
+            xml.element("Last-Modified", RFC1123Date.format(properties.lastModified))
             xml.element("Etag", properties.etag)
             xml.element("LeaseStatus", "unlocked")
             xml.element("LeaseState", "available")

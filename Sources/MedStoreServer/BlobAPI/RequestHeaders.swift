@@ -53,7 +53,7 @@ enum RequestHeaders {
     static func conditions(_ headers: HTTPHeaders) throws(MedStoreError) -> AccessConditions {
         func date(_ name: String) throws(MedStoreError) -> Date? {
             guard let text = headers[name] else { return nil }
-            guard let value = HTTPDate.parse(text) else {
+            guard let value = RFC1123Date.parse(text) else {
                 throw MedStoreError(.invalidHeaderValue, "\(name) must be an RFC 1123 date")
             }
             return value

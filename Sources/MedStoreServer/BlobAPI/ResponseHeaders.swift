@@ -7,7 +7,7 @@ enum ResponseHeaders {
     static func version(etag: String, lastModified: Date) -> HTTPHeaders {
         var headers = HTTPHeaders()
         headers.set("ETag", etag)
-        headers.set("Last-Modified", HTTPDate.format(lastModified))
+        headers.set("Last-Modified", RFC1123Date.format(lastModified))
         return headers
     }
 
@@ -20,7 +20,7 @@ enum ResponseHeaders {
     /// response-header overrides applied.
     static func blob(_ p: BlobProperties, overrides: SASResponseOverrides, wholeBlobMD5: Bool) -> HTTPHeaders {
         var headers = version(etag: p.etag, lastModified: p.lastModified)
-        headers.set("x-ms-creation-time", HTTPDate.format(p.createdAt))
+        headers.set("x-ms-creation-time", RFC1123Date.format(p.createdAt))
         headers.set("x-ms-blob-type", "BlockBlob")
         headers.set("Accept-Ranges", "bytes")
         headers.set("x-ms-lease-status", "unlocked")

@@ -10,10 +10,10 @@ public enum AzureErrorBody {
     /// (e.g. `("HeaderName", "Content-Length")`, `("AuthenticationErrorDetail", "…")`).
     public static func xml(code: String, message: String, requestID: String, time: Date = Date(),
                            details: [(String, String)] = []) -> [UInt8] {
-        var text = "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>\(escape(code))</Code><Message>"
-        text += escape(message) + "\nRequestId:\(escape(requestID))\nTime:\(HTTPServerDate.iso8601Ticks(time))</Message>"
+        var text = "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>\(XMLWriter.escape(code))</Code><Message>"
+        text += XMLWriter.escape(message) + "\nRequestId:\(XMLWriter.escape(requestID))\nTime:\(HTTPServerDate.iso8601Ticks(time))</Message>"
         for (name, value) in details where isElementName(name) {
-            text += "<\(name)>\(escape(value))</\(name)>"
+            text += "<\(name)>\(XMLWriter.escape(value))</\(name)>"
         }
         text += "</Error>"
         return Array(text.utf8)
@@ -41,27 +41,6 @@ public enum AzureErrorBody {
         let message = error.code == .internal ? "Server encountered an internal error. Please try again after some time." : error.message
         return response(status: error.code.httpStatus, code: error.code.azureErrorCode, message: message,
                         requestID: requestID, details: details)
-    }
-
-    /// Escapes the five XML special characters and drops characters XML 1.0 cannot carry.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default:
-                let v = scalar.value
-                if v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v != 0xFFFE && v != 0xFFFF) {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out
     }
 
     private static func isElementName(_ name: String) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import MedStoreCore
 
 /// The server's part of every response: the headers it always adds and the framing rules.
 enum HTTPResponsePreparation {
@@ -46,7 +47,7 @@ enum HTTPResponsePreparation {
             }
             headers.add("Content-Length", String(length))
         }
-        headers.add("Date", HTTPServerDate.format(now))
+        headers.add("Date", RFC1123Date.format(now))
         if !headers.contains("x-ms-request-id") { headers.add("x-ms-request-id", requestID) }
         if !headers.contains("x-ms-version") {
             headers.add("x-ms-version", request?.headers["x-ms-version"] ?? defaultServiceVersion)

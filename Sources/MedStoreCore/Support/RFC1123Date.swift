@@ -2,12 +2,12 @@ import Foundation
 
 /// RFC 1123 dates as HTTP and Azure write them (`Thu, 01 Jan 2026 00:00:00 GMT`), parsed strictly
 /// and formatted by hand (UTC, no locale).
-enum RFC1123Date {
+public enum RFC1123Date {
     private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// Formats `date` in whole seconds (fractions truncated).
-    static func format(_ date: Date) -> String {
+    public static func format(_ date: Date) -> String {
         let raw = date.timeIntervalSince1970
         let total = Int64(raw.isFinite ? raw.rounded(.down) : 0)
         let days = total >= 0 ? total / 86_400 : (total - 86_399) / 86_400
@@ -19,7 +19,7 @@ enum RFC1123Date {
     }
 
     /// Parses `Www, DD Mmm YYYY hh:mm:ss GMT`; the weekday must be the right one. `nil` otherwise.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count == 29 else { return nil }
         func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
