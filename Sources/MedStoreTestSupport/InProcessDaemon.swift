@@ -16,10 +16,11 @@ public final class InProcessDaemon: @unchecked Sendable {
     /// The state directory.
     public var stateDirectory: String { daemon.options.stateDirectory }
 
-    /// Starts a daemon; `configure` may change options before start.
-    public init(configure: (inout DaemonOptions) -> Void = { _ in }) throws {
-        directory = TemporaryDirectory(prefix: "msd")
-        var options = DaemonOptions(stateDirectory: directory.file("state"), socketPath: directory.file("s.sock"))
+    /// Starts a daemon; `configure` may change options before start. Pass the `directory` of a
+    /// stopped daemon to restart on its state (same state directory and socket path).
+    public init(directory: TemporaryDirectory? = nil, configure: (inout DaemonOptions) -> Void = { _ in }) throws {
+        self.directory = directory ?? TemporaryDirectory(prefix: "msd")
+        var options = DaemonOptions(stateDirectory: self.directory.file("state"), socketPath: self.directory.file("s.sock"))
         options.blobListen = "127.0.0.1:0"
         options.drainTimeoutSeconds = 5
         configure(&options)

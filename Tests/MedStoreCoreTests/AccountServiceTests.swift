@@ -7,6 +7,7 @@ import Testing
 /// A fresh service on a fresh temporary database, with a clock the test controls.
 final class ServiceFixture: @unchecked Sendable {
     let directory = TemporaryDirectory(prefix: "mscore")
+    let masterKey = try! MasterKey.generate()
     let clockLock = NSLock()
     var currentTime = Date(timeIntervalSince1970: 1_780_000_000)  // 2026-05-28
     var service: AccountService!
@@ -20,6 +21,7 @@ final class ServiceFixture: @unchecked Sendable {
                            configuration: ServiceConfiguration(blobEndpointTemplate: "http://127.0.0.1:10000",
                                                                clusterNetworks: ["127.0.0.0/8", "::1/128"],
                                                                daemonVersion: "test"),
+                           masterKey: masterKey,
                            clock: { [unowned self] in
                                clockLock.lock()
                                defer { clockLock.unlock() }
@@ -61,7 +63,7 @@ struct AccountServiceTests {
         #expect(info.imported == false)
         let rows = try f.service.db.query("SELECT key_bytes FROM account_keys ORDER BY name")
         #expect(rows.count == 2)
-        #expect(rows[0].blob(0)?.count == 64 && rows[1].blob(0)?.count == 64)
+        #expect(rows[0].blob(0)?.count == KeySealer.sealedLength && rows[1].blob(0)?.count == KeySealer.sealedLength)
         #expect(rows[0].blob(0) != rows[1].blob(0))
     }
 

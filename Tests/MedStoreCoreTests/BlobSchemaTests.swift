@@ -8,6 +8,7 @@ import Testing
 /// the test controls and a logger whose lines the test can read.
 final class BlobFixture: @unchecked Sendable {
     let directory = TemporaryDirectory(prefix: "msblob")
+    private let masterKey = try! MasterKey.generate()
     private let lock = NSLock()
     private var time = Date(timeIntervalSince1970: 1_780_000_000)
     private var lines: [String] = []
@@ -26,6 +27,7 @@ final class BlobFixture: @unchecked Sendable {
         try AccountService(stateDirectory: directory.path,
                            configuration: ServiceConfiguration(blobEndpointTemplate: "http://127.0.0.1:10000",
                                                                clusterNetworks: ["127.0.0.0/8"], daemonVersion: "test"),
+                           masterKey: masterKey,
                            clock: { [unowned self] in lock.withLock { time } },
                            logger: Logger(level: .debug, sink: { [unowned self] line in lock.withLock { lines.append(line) } }))
     }

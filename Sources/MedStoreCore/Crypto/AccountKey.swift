@@ -4,34 +4,33 @@ import MedStoreProtocol
 /// A storage-account key: 64 random bytes (512 bits), shown to users as standard base64 like an
 /// Azure account key, and used as the HMAC-SHA256 key for SAS and Shared Key signatures.
 ///
-/// The bytes live in one heap buffer that is wiped (`OPENSSL_cleanse`) when the last copy of the
-/// key goes away. The key never prints: `description`, `debugDescription`, `dump` and string
+/// The bytes live in one page-aligned heap buffer, locked in memory where the system allows
+/// (`mlock`) and wiped (`OPENSSL_cleanse`) when the last copy of the key goes away. The key never prints: `description`, `debugDescription`, `dump` and string
 /// interpolation all show `AccountKey(<redacted>)`. Raw access goes only through the explicitly
 /// named ``withUnsafeRawKeyBytes(_:)``, ``rawBytesForStorage`` and ``base64ForExport()``.
 public struct AccountKey: Sendable {
     /// Length of every account key in bytes.
     public static let byteCount = 64
 
-    private let storage: Storage
-
-    /// Owns the key bytes. Written once in `init`, wiped and freed in `deinit`, never mutated in
-    /// between, so sharing it across threads is safe.
-    private final class Storage: @unchecked Sendable {
-        let buffer: UnsafeMutableRawBufferPointer
-
-        init(copying bytes: UnsafeRawBufferPointer) {
-            buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
-            buffer.copyMemory(from: bytes)
-        }
-
-        deinit {
-            if let base = buffer.baseAddress { medstore_cleanse(base, buffer.count) }
-            buffer.deallocate()
-        }
-    }
+    /// Owns the key bytes: written once while the key is made, wiped and freed when released.
+    private let storage: SecretBuffer
 
     private init(validated bytes: UnsafeRawBufferPointer) {
-        storage = Storage(copying: bytes)
+        storage = SecretBuffer(count: bytes.count)
+        storage.bytes.copyMemory(from: bytes)
+    }
+
+    /// Makes a key whose 64 bytes `fill` writes straight into the key's own locked buffer (used
+    /// to decrypt a sealed key without a plaintext copy). If `fill` throws, the buffer is wiped.
+    init<Failure: Error>(filling fill: (UnsafeMutableRawBufferPointer) throws(Failure) -> Void) throws(Failure) {
+        let buffer = SecretBuffer(count: Self.byteCount)
+        do {
+            try fill(buffer.bytes)
+        } catch {
+            buffer.wipe()
+            throw error
+        }
+        storage = buffer
     }
 
     /// Makes a new key from OpenSSL's CSPRNG.
@@ -78,7 +77,7 @@ public struct AccountKey: Sendable {
         var messageBytes = Array(message.utf8)
         defer { Crypto.cleanse(&messageBytes) }
         return messageBytes.withUnsafeBytes { m in
-            Crypto.hmacSHA256(key: UnsafeRawBufferPointer(storage.buffer), message: m)
+            Crypto.hmacSHA256(key: UnsafeRawBufferPointer(storage.bytes), message: m)
         }
     }
 
@@ -92,19 +91,19 @@ public struct AccountKey: Sendable {
     public func withUnsafeRawKeyBytes<Result, Failure: Error>(
         _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result
     ) throws(Failure) -> Result {
-        try body(UnsafeRawBufferPointer(storage.buffer))
+        try body(UnsafeRawBufferPointer(storage.bytes))
     }
 
-    /// A copy of the 64 raw key bytes, for writing to the state database only.
-    /// Wipe the array with ``Crypto/cleanse(_:)`` once it has been stored.
+    /// A copy of the 64 raw key bytes. The state database never holds them: it stores only
+    /// ``KeySealer`` output. Wipe the array with ``Crypto/cleanse(_:)`` when done.
     public var rawBytesForStorage: [UInt8] {
-        Array(UnsafeRawBufferPointer(storage.buffer))
+        Array(UnsafeRawBufferPointer(storage.bytes))
     }
 
     /// The key as standard base64 (88 characters), for the one place a user is shown or handed
     /// the key (for example a connection string). Never log the result.
     public func base64ForExport() -> String {
-        Crypto.base64Encode(UnsafeRawBufferPointer(storage.buffer))
+        Crypto.base64Encode(UnsafeRawBufferPointer(storage.bytes))
     }
 
     private static func trimmingWhitespace(_ text: String) -> String {

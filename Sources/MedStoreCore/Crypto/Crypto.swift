@@ -203,6 +203,11 @@ public enum Crypto {
     public static func base64Decode(_ text: String) -> [UInt8]? {
         var input = Array(text.utf8)
         defer { cleanse(&input) }
+        return input.withUnsafeBytes { base64Decode(ascii: $0) }
+    }
+
+    /// The same strict decoding over ASCII bytes, so secret text need not become a `String`.
+    static func base64Decode(ascii input: UnsafeRawBufferPointer) -> [UInt8]? {
         guard input.count % 4 == 0 else { return nil }
         if input.isEmpty { return [] }
         var padding = 0

@@ -119,6 +119,13 @@ public enum Migrations {
         Migration(name: "0003-settings", sql: """
             CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
             """),
+        // Account keys sealed at rest: with `sealed = 1`, `key_bytes` holds KeySealer output
+        // (AES-256-GCM under the master key, which is never in the database). Rows from before
+        // this migration keep `sealed = 0` (raw bytes) only until AccountService seals them, in
+        // one transaction, on the first start that has a master key.
+        Migration(name: "0004-sealed-keys", sql: """
+            ALTER TABLE account_keys ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0 CHECK (sealed IN (0, 1));
+            """),
     ]
 
     /// Runs pending migrations, each in its own transaction, and refuses a database whose

@@ -50,8 +50,7 @@ extension AccountService {
                 try db.query("INSERT INTO account (id, name, created_at, imported, key_for_tokens) VALUES (1, ?, ?, ?, 'primary')",
                              [.text(name), .integer(created), .integer(imported ? 1 : 0)])
                 for (keyName, key) in [(KeyName.primary, primary), (.secondary, secondary)] {
-                    try db.query("INSERT INTO account_keys (name, key_bytes, created_at) VALUES (?, ?, ?)",
-                                 [.text(keyName.rawValue), .blob(key.rawBytesForStorage), .integer(created)])
+                    try storeSealed(key, as: keyName, createdAt: created)
                 }
             }
             try loadKeys()

@@ -27,8 +27,7 @@ extension AccountService {
                 throw MedStoreError(.keyInUse,
                                     "the \(key.rawValue) key signs new tokens; regenerating it now breaks every token in use. Safe order: `medctl keys switch \(key.other.rawValue)`, re-issue tokens, then `medctl keys regenerate \(key.rawValue)` (or pass --force to do it anyway)")
             }
-            try db.query("UPDATE account_keys SET key_bytes = ?, created_at = ? WHERE name = ?",
-                         [.blob(fresh.rawBytesForStorage), .integer(now), .text(key.rawValue)])
+            try storeSealed(fresh, as: key, createdAt: now)
             try loadKeys()
             return try keysInfo(account)
         }

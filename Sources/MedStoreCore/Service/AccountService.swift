@@ -12,25 +12,41 @@ public final class AccountService: @unchecked Sendable {
     public let blobs: BlobStore
     /// Keys kept in memory for signing; refreshed on every key change. Guarded by the store lock.
     var keyCache: [KeyName: AccountKey] = [:]
+    /// Seals account keys under the master key before they reach the database.
+    let sealer: KeySealer
 
     var db: SQLiteDatabase { store.db }
     var clock: @Sendable () -> Date { store.clock }
     var now: Int64 { store.now }
 
-    /// Opens (creating and migrating) the database in `stateDirectory`.
-    public convenience init(stateDirectory: String, configuration: ServiceConfiguration,
+    /// Opens (creating and migrating) the database in `stateDirectory`; the account keys in it are
+    /// sealed under `masterKey` (see ``init(store:configuration:masterKey:logger:)``).
+    public convenience init(stateDirectory: String, configuration: ServiceConfiguration, masterKey: MasterKey,
                             clock: @escaping @Sendable () -> Date = { Date() },
                             logger: Logger = Logger(level: .error)) throws(MedStoreError) {
-        try self.init(store: StateStore(directory: stateDirectory, clock: clock), configuration: configuration, logger: logger)
+        try self.init(store: StateStore(directory: stateDirectory, clock: clock), configuration: configuration,
+                      masterKey: masterKey, logger: logger)
     }
 
-    /// Uses an open store.
-    public init(store: StateStore, configuration: ServiceConfiguration,
+    /// Uses an open store. Account keys still stored unsealed (written before keys were sealed)
+    /// are sealed under `masterKey` first, then every key is opened with it.
+    ///
+    /// - Throws: ``KeySealer/wrongMasterKey(database:)`` when `masterKey` does not open the stored
+    ///   keys; the service is not usable then and nothing falls back.
+    public init(store: StateStore, configuration: ServiceConfiguration, masterKey: MasterKey,
                 logger: Logger = Logger(level: .error)) throws(MedStoreError) {
         self.store = store
         self.configuration = configuration
         self.blobs = BlobStore(store: store, logger: logger)
-        try store.locked { () throws(MedStoreError) in try loadKeys() }
+        self.sealer = KeySealer(masterKey: masterKey, databasePath: store.db.path)
+        let sealedNow = try store.locked { () throws(MedStoreError) -> Int in
+            let count = try sealUnsealedKeys()
+            try loadKeys()
+            return count
+        }
+        if sealedNow > 0 {
+            logger.notice("account keys sealed at rest", [("keys", "\(sealedNow)"), ("database", store.db.path)])
+        }
     }
 
     /// Closes the database; later calls fail with `unavailable`.
@@ -44,12 +60,15 @@ public final class AccountService: @unchecked Sendable {
         try store.locked(body)
     }
 
-    /// Reloads both keys from the database. Call with the lock held.
+    /// Reloads both keys from the database, opening each with the master key. Call with the lock held.
     func loadKeys() throws(MedStoreError) {
         keyCache.removeAll()
-        for row in try db.query("SELECT name, key_bytes FROM account_keys") {
+        for row in try db.query("SELECT name, key_bytes, sealed FROM account_keys") {
             guard let name = row.text(0).flatMap(KeyName.init(rawValue:)), let bytes = row.blob(1) else { continue }
-            keyCache[name] = try AccountKey(rawBytes: bytes)
+            guard row.int(2) == 1 else {
+                throw MedStoreError(.internal, "the \(name.rawValue) account key in \(db.path) is not sealed")
+            }
+            keyCache[name] = try sealer.open(bytes, slot: name)
         }
     }
 }

@@ -20,20 +20,27 @@ public final class Daemon: @unchecked Sendable {
     private let maintenance: MaintenanceTimer
     private let logger: Logger
 
-    /// Prepares the state directory, opens and migrates the database, removes orphaned blob
-    /// files, then binds the blob listener and the control socket.
+    /// Prepares the state directory, loads the master key, opens and migrates the database
+    /// (sealing or opening the account keys with the master key), removes orphaned blob files,
+    /// then binds the blob listener and the control socket.
     public init(options: DaemonOptions, logger: Logger) throws(MedStoreError) {
         self.options = options
         self.logger = logger
         try Daemon.prepareStateDirectory(options.stateDirectory)
+        let keySource = options.masterKeySource
+        let masterKey = try Daemon.loadMasterKey(keySource, logger: logger)
         let slot = HandlerSlot()
         let tls = options.tlsCertificate.map { TLSConfiguration(certificatePath: $0, privateKeyPath: options.tlsKey ?? "") }
         self.blobServer = try HTTPServer(listen: options.blobListen, tls: tls, handler: slot, logger: logger)
         let configuration = ServiceConfiguration(
             blobEndpointTemplate: options.effectiveBlobEndpoint(boundPort: blobServer.boundPort),
             clusterNetworks: options.clusterNetworks, daemonVersion: Daemon.version)
-        self.service = try AccountService(stateDirectory: options.stateDirectory, configuration: configuration,
-                                          logger: logger)
+        do {
+            self.service = try AccountService(stateDirectory: options.stateDirectory, configuration: configuration,
+                                              masterKey: masterKey.key, logger: logger)
+        } catch {
+            throw Daemon.explain(error, masterKeyCreated: masterKey.created, source: keySource)
+        }
         _ = try service.blobs.sweepOrphans()
         slot.target = BlobAPIHandler(service: service, logger: logger)
         self.maintenance = MaintenanceTimer(blobs: service.blobs, interval: 3600, logger: logger)

@@ -25,6 +25,11 @@ public struct DaemonOptions: Sendable, Equatable {
     public var logLevel: LogLevel = .info
     /// How long SIGTERM waits for in-flight requests.
     public var drainTimeoutSeconds: Double = 30
+    /// File holding the master key that seals the account keys at rest. When nil the key comes
+    /// from the systemd credential or the state directory (see ``masterKeySource``).
+    public var masterKeyFile: String?
+    /// `$CREDENTIALS_DIRECTORY`, where systemd's `LoadCredential=` puts credentials, if set.
+    public var credentialsDirectory: String?
 
     /// Options with the given paths and every other setting at its default.
     public init(stateDirectory: String, socketPath: String) {
@@ -66,6 +71,11 @@ public struct DaemonOptions: Sendable, Equatable {
                                    comma-separated); default 127.0.0.0/8 and ::1/128
           --log-level LEVEL        error, warning, notice, info, debug (MEDSTORE_LOG_LEVEL), default info
           --drain-timeout SECONDS  how long SIGTERM waits for requests in flight (MEDSTORE_DRAIN_TIMEOUT), default 30
+          --master-key-file PATH   master key sealing the account keys at rest (MEDSTORE_MASTER_KEY_FILE):
+                                   32 raw bytes or their base64, owned by medstored's user, mode 0600;
+                                   default: the systemd credential medstore-master-key, else
+                                   <state-dir>/master.key, created on first start. Keep it out of
+                                   database backups: a copied medstore.db alone reveals no key
           --version                print the version and exit
           -h, --help               print this help and exit
         """
@@ -93,6 +103,8 @@ public struct DaemonOptions: Sendable, Equatable {
         if let v = environment["MEDSTORE_TLS_KEY"] { options.tlsKey = v }
         if let v = environment["MEDSTORE_LOG_LEVEL"] { options.logLevel = try parseLevel(v) }
         if let v = environment["MEDSTORE_DRAIN_TIMEOUT"] { options.drainTimeoutSeconds = try parseSeconds(v) }
+        if let v = environment["MEDSTORE_MASTER_KEY_FILE"] { options.masterKeyFile = v }
+        if let v = environment["CREDENTIALS_DIRECTORY"], !v.isEmpty { options.credentialsDirectory = v }
 
         var clusterFromFlags: [String] = []
         var index = 0
@@ -125,6 +137,7 @@ public struct DaemonOptions: Sendable, Equatable {
             case "--tls-key": options.tlsKey = try next()
             case "--log-level": options.logLevel = try parseLevel(try next())
             case "--drain-timeout": options.drainTimeoutSeconds = try parseSeconds(try next())
+            case "--master-key-file": options.masterKeyFile = try next()
             default: throw MedStoreError(.invalidArgument, "unknown option '\(argument)'")
             }
             index += 1
@@ -140,6 +153,9 @@ public struct DaemonOptions: Sendable, Equatable {
         }
         guard !options.stateDirectory.isEmpty, !options.socketPath.isEmpty else {
             throw MedStoreError(.invalidArgument, "--state-dir and --socket must not be empty")
+        }
+        guard options.masterKeyFile?.isEmpty != true else {
+            throw MedStoreError(.invalidArgument, "--master-key-file must not be empty")
         }
         return .run(options)
     }
