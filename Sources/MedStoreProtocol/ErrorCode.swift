@@ -51,8 +51,10 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case md5Mismatch
     /// A block list names a block that is not there.
     case invalidBlockList
-    /// A block id is not valid base64 or differs in length from the blob's other blocks.
+    /// A block id is not valid base64 or too long.
     case invalidBlockId
+    /// A block id differs in length from the blob's other blocks.
+    case invalidBlobOrBlock
     /// The signature, its key, its time window or the Shared Key date did not verify.
     case authenticationFailed
     /// The account firewall does not allow the caller's address.
@@ -93,7 +95,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
         case .accountAlreadyExists, .containerAlreadyExists, .ipRuleAlreadyExists, .blobAlreadyExists: return .alreadyExists
         case .invalidAccountName, .invalidKey, .invalidContainerName, .invalidBlobName,
              .invalidPermissions, .invalidTime, .invalidIPRule, .invalidRange, .md5Mismatch, .invalidBlockList,
-             .invalidBlockId, .invalidHeaderValue, .missingRequiredHeader, .invalidQueryParameterValue,
+             .invalidBlockId, .invalidBlobOrBlock, .invalidHeaderValue, .missingRequiredHeader, .invalidQueryParameterValue,
              .outOfRangeInput, .invalidXmlDocument, .invalidMetadata, .unsupportedOperation: return .invalidArgument
         case .keyInUse, .conditionNotMet, .notModified: return .failedPrecondition
         case .authenticationFailed, .authorizationFailure, .authorizationPermissionMismatch, .unauthorizedBlobOverwrite,
@@ -115,6 +117,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
         case .authenticationFailed, .authorizationFailure, .authorizationPermissionMismatch, .unauthorizedBlobOverwrite,
              .authorizationResourceTypeMismatch, .authorizationProtocolMismatch, .authorizationSourceIPMismatch: return 403
         case .noAuthenticationInformation: return 401
+        case .unsupportedOperation: return 405
         case .requestBodyTooLarge: return 413
         case .containerNotFound, .accountNotFound, .notFound, .ipRuleNotFound: return 404
         case .alreadyExists, .accountAlreadyExists, .containerAlreadyExists, .ipRuleAlreadyExists: return 409
@@ -139,6 +142,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
         case .md5Mismatch: return "Md5Mismatch"
         case .invalidBlockList: return "InvalidBlockList"
         case .invalidBlockId: return "InvalidBlockId"
+        case .invalidBlobOrBlock: return "InvalidBlobOrBlock"
         case .authenticationFailed: return "AuthenticationFailed"
         case .authorizationFailure: return "AuthorizationFailure"
         case .authorizationPermissionMismatch: return "AuthorizationPermissionMismatch"

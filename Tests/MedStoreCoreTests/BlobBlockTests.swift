@@ -82,7 +82,7 @@ struct BlobBlockTests {
     @Test func blockIDRules() throws {
         let f = try BlobFixture()
         try f.putBlock("ids", blockID(1, width: 8), [1])
-        expectCode(.invalidBlockId) { () throws(MedStoreError) in try f.putBlock("ids", blockID(2, width: 12), [2]) }
+        expectCode(.invalidBlobOrBlock) { () throws(MedStoreError) in try f.putBlock("ids", blockID(2, width: 12), [2]) }
         expectCode(.invalidBlockId) { () throws(MedStoreError) in try f.putBlock("ids", "not base64!", [2]) }
         expectCode(.invalidBlockId) { () throws(MedStoreError) in try f.putBlock("ids2", Crypto.base64Encode([UInt8](repeating: 1, count: 65)), [2]) }
         expectCode(.invalidBlockId) { () throws(MedStoreError) in try f.putBlock("ids2", "", [2]) }
@@ -90,7 +90,7 @@ struct BlobBlockTests {
         // After a commit the committed ids set the length too.
         _ = try f.blobs.putBlockList(container: "records", name: "ids", blocks: [.latest(blockID(1, width: 8))],
                                      content: .init(), metadata: [], conditions: .none, overwrite: true)
-        expectCode(.invalidBlockId) { () throws(MedStoreError) in try f.putBlock("ids", blockID(3, width: 4), [3]) }
+        expectCode(.invalidBlobOrBlock) { () throws(MedStoreError) in try f.putBlock("ids", blockID(3, width: 4), [3]) }
         expectCode(.invalidBlockId) { () throws(MedStoreError) in
             try f.blobs.putBlockList(container: "records", name: "ids", blocks: [.latest("%%%")], content: .init(), metadata: [], conditions: .none, overwrite: true)
         }

@@ -85,7 +85,7 @@ extension BlobStore {
                                     [.integer(content)]).first?.int(0)
         }
         if let existing, existing != Int64(length) {
-            throw MedStoreError(.invalidBlockId, "all block ids of a blob must have the same length: this one has \(length) characters, the blob's others \(existing)")
+            throw MedStoreError(.invalidBlobOrBlock, "all block ids of a blob must have the same length: this one has \(length) characters, the blob's others \(existing)")
         }
     }
 

@@ -16,6 +16,7 @@ struct AccessLogEntry {
     var bytesOut: Int64 = 0
     var seconds: TimeInterval = 0
     var tokenFingerprint: String?
+    let time = Date()
 
     init(request: HTTPRequest) {
         peer = request.peer.description
@@ -25,7 +26,7 @@ struct AccessLogEntry {
 
     func write(to logger: Logger) {
         var fields: [(String, String)] = [
-            ("peer", peer), ("method", method), ("op", operation), ("container", container ?? "-"),
+            ("time", Timestamp.format(time)), ("peer", peer), ("method", method), ("op", operation), ("container", container ?? "-"),
             ("blob", blob ?? "-"), ("status", "\(status)"), ("bytes_in", "\(bytesIn)"), ("bytes_out", "\(bytesOut)"),
             ("ms", String(format: "%.2f", seconds * 1000)), ("request_id", requestID),
         ]

@@ -39,11 +39,23 @@ extension BlobAPIHandler {
         }
     }
 
+    /// Largest range whose MD5 Get Blob computes on request (`x-ms-range-get-content-md5`).
+    static let maxRangeMD5Bytes: Int64 = 4 << 20
+
     /// Get Blob, whole or a range, streamed from the blob's files.
     func getBlob(_ call: Call) throws(MedStoreError) -> HTTPResponse {
         let headers = call.request.headers
         let conditions = try RequestHeaders.conditions(headers)
         let requested = try RequestHeaders.range(headers)
+        let rangeMD5 = headers["x-ms-range-get-content-md5"]?.lowercased() == "true"
+        if rangeMD5 {
+            guard let requested else {
+                throw MedStoreError(.missingRequiredHeader, "x-ms-range-get-content-md5 needs a range (x-ms-range or Range)")
+            }
+            if let end = requested.end, end - requested.start + 1 > Self.maxRangeMD5Bytes {
+                throw MedStoreError(.outOfRangeInput, "x-ms-range-get-content-md5 is allowed for ranges of at most 4 MiB")
+            }
+        }
         let reader = try blobs.openForRead(container: call.container, name: call.blob,
                                            range: requested.map { BlobRange(start: $0.start, end: $0.end) },
                                            conditions: conditions)
@@ -57,6 +69,15 @@ extension BlobAPIHandler {
             response.set("Content-Range", "bytes \(reader.offset)-\(max(last, reader.offset))/\(properties.size)")
         }
         let length = reader.length
+        if rangeMD5 {
+            guard length <= Self.maxRangeMD5Bytes else {
+                reader.close()
+                throw MedStoreError(.outOfRangeInput, "x-ms-range-get-content-md5 is allowed for ranges of at most 4 MiB")
+            }
+            let bytes = try readAll(reader)
+            response.set("Content-MD5", Crypto.base64Encode(Crypto.md5(bytes)))
+            return HTTPResponse(status: status, headers: response, body: .bytes(bytes))
+        }
         return HTTPResponse(status: status, headers: response, body: .stream(length: length) { writer in
             defer { reader.close() }
             var buffer = [UInt8](repeating: 0, count: 1 << 20)
@@ -66,6 +87,22 @@ extension BlobAPIHandler {
                 try buffer.withUnsafeBytes { raw in try writer.write(UnsafeRawBufferPointer(rebasing: raw[0..<n])) }
             }
         })
+    }
+
+    /// Reads a (small) reader to the end and closes it.
+    private func readAll(_ reader: BlobStore.BlobReader) throws(MedStoreError) -> [UInt8] {
+        defer { reader.close() }
+        var bytes = [UInt8](repeating: 0, count: Int(reader.length))
+        var filled = 0
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 16)
+        defer { buffer.deallocate() }
+        while filled < bytes.count {
+            let n = try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<bytes.count]))
+            if n == 0 { break }
+            filled += n
+        }
+        bytes.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<filled])) }
+        return Array(bytes.prefix(filled))
     }
 
     /// Get Blob Properties (HEAD) and Get Blob Metadata.

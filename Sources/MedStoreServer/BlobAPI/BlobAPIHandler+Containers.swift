@@ -43,7 +43,7 @@ extension BlobAPIHandler {
 
     /// List Blobs, flat or with a delimiter.
     func listBlobs(_ call: Call, accountName: String) throws(MedStoreError) -> HTTPResponse {
-        let maxResults = try call.query.integer("maxresults", in: 1...5000) ?? 5000
+        let maxResults = try call.query.maxResults()
         let include = Set((call.query["include"] ?? "").split(separator: ",").map(String.init))
         let delimiter = call.query["delimiter"].flatMap { $0.isEmpty ? nil : $0 }
         let listing = try blobs.listBlobs(container: call.container, prefix: call.query["prefix"], delimiter: delimiter,

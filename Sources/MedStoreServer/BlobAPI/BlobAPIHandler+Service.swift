@@ -5,7 +5,7 @@ import MedStoreProtocol
 extension BlobAPIHandler {
     /// List Containers: `GET /<account>?comp=list[&prefix][&marker][&maxresults][&include=metadata]`.
     func listContainers(_ call: Call, accountName: String) throws(MedStoreError) -> HTTPResponse {
-        let maxResults = try call.query.integer("maxresults", in: 1...5000) ?? 5000
+        let maxResults = try call.query.maxResults()
         let includeMetadata = (call.query["include"] ?? "").split(separator: ",").contains("metadata")
         let page = try service.listContainers(prefix: call.query["prefix"], marker: call.query["marker"],
                                               limit: UInt64(maxResults))

@@ -46,7 +46,7 @@ public final class BlobAPIHandler: HTTPHandler, @unchecked Sendable {
             if entry.tokenFingerprint == nil {
                 entry.tokenFingerprint = RequestAuthenticator.tokenFingerprint(rawQuery: request.rawQuery)
             }
-            response = errorResponse(error, request: request)
+            response = errorResponse(error, request: request, container: entry.container, blob: entry.blob)
             entry.errorCode = error.code.azureErrorCode
         }
         entry.status = response.status
@@ -109,10 +109,15 @@ public final class BlobAPIHandler: HTTPHandler, @unchecked Sendable {
         }
     }
 
-    /// Azure's error response; `internal` details go to the log only, 304 has no body.
-    private func errorResponse(_ error: MedStoreError, request: HTTPRequest) -> HTTPResponse {
+    /// Azure's error response; `internal` details go to the log only. A 304 has no body but
+    /// carries the blob's current ETag and Last-Modified, as HTTP requires.
+    private func errorResponse(_ error: MedStoreError, request: HTTPRequest, container: String?, blob: String?) -> HTTPResponse {
         if error.code == .notModified {
-            return HTTPResponse(status: 304)
+            guard let container, let blob,
+                  let current = try? blobs.properties(container: container, name: blob, conditions: AccessConditions(), forRead: true) else {
+                return HTTPResponse(status: 304)
+            }
+            return HTTPResponse(status: 304, headers: ResponseHeaders.version(etag: current.etag, lastModified: current.lastModified))
         }
         var shown = error
         if error.code == .internal {

@@ -41,7 +41,10 @@ enum OperationResolver {
             default: break
             }
         }
-        throw MedStoreError(.unsupportedOperation,
+        guard ["GET", "HEAD", "PUT", "DELETE"].contains(method) else {
+            throw MedStoreError(.unsupportedOperation, "The resource doesn't support the specified HTTP verb \(method).")
+        }
+        throw MedStoreError(.invalidQueryParameterValue,
                             "\(method) with restype=\(restype ?? "-") comp=\(comp ?? "-") is not an operation this service supports")
     }
 }

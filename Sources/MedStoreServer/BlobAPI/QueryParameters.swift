@@ -19,6 +19,12 @@ struct QueryParameters {
 
     subscript(_ name: String) -> String? { values[name] }
 
+    /// `maxresults` as Azure reads it: absent means 5000, larger values are capped at 5000, and a
+    /// value of 0 or less (or not a number) is refused.
+    func maxResults() throws(MedStoreError) -> Int {
+        min(try integer("maxresults", in: 1...Int.max) ?? 5000, 5000)
+    }
+
     /// An optional integer parameter within `range`.
     func integer(_ name: String, in range: ClosedRange<Int>) throws(MedStoreError) -> Int? {
         guard let text = values[name] else { return nil }
