@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "MedStoreTestSupport", dependencies: ["MedStoreServer", "MedStoreCore", "MedStoreClient"]),
         .executableTarget(name: "medstored", dependencies: ["MedStoreServer", "MedStoreCore"]),
         .executableTarget(name: "medctl", dependencies: ["MedStoreClient", "MedStoreProtocol"]),
+        // The load generator behind `make bench` (bench/run.py); not installed.
+        .executableTarget(name: "medstore-bench", dependencies: ["MedStoreClient", "MedStoreProtocol"]),
         .testTarget(name: "MedStoreProtocolTests", dependencies: ["MedStoreProtocol"]),
         .testTarget(name: "MedStoreCoreTests", dependencies: ["MedStoreCore", "MedStoreTestSupport"]),
         .testTarget(name: "MedCtlTests", dependencies: ["medctl"]),

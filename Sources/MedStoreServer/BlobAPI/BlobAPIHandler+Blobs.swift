@@ -80,7 +80,7 @@ extension BlobAPIHandler {
         }
         return HTTPResponse(status: status, headers: response, body: .stream(length: length) { writer in
             defer { reader.close() }
-            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            var buffer = [UInt8](repeating: 0, count: Int(min(max(length, 1), 1 << 20)))
             while true {
                 let n = try buffer.withUnsafeMutableBytes { raw in try reader.read(into: raw) }
                 if n == 0 { break }
