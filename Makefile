@@ -28,14 +28,21 @@ SWIFT_FLAGS := --scratch-path $(SCRATCH)
 BIN_DIR := $(abspath $(SCRATCH))/debug
 VENV := .venv
 VENV_STAMP := $(VENV)/.requirements-installed
+# The Azure CLI pins its own azure-* packages, so its smoke test gets a venv of its own.
+AZ_VENV := .venv-az
+AZ_STAMP := $(AZ_VENV)/.requirements-installed
+AZ_REQUIREMENTS := Tests/interop/requirements-az.txt
 REQUIREMENTS := Tests/interop/requirements.txt
-APT_PACKAGES := libsqlite3-dev libssl-dev python3-venv systemd
+APT_PACKAGES := libsqlite3-dev libssl-dev python3-venv systemd openssl curl
 UNITS := systemd/medstored.service systemd/medstored.socket
 SYSTEMD_DIR := $(PREFIX)/lib/systemd/system
 SYSUSERS_DIR := $(PREFIX)/lib/sysusers.d
 DOC_DIR := $(PREFIX)/share/doc/medstore
+TMPFILES_DIR := $(PREFIX)/lib/tmpfiles.d
+MAN_DIR := $(PREFIX)/share/man
+COMPLETION_DIR := $(PREFIX)/share/bash-completion/completions
 
-.PHONY: build run test swift-test interop verify-units venv install clean deps
+.PHONY: build run test swift-test interop verify-units venv az-venv install clean deps bench
 
 # --- system packages -----------------------------------------------------------------------------
 # Checked with dpkg first: nothing runs (no apt-get update either) when all are installed.
@@ -70,10 +77,17 @@ swift-test: deps
 	$(SWIFT) test $(SWIFT_FLAGS)
 
 # The interop suite drives the built binaries, so it builds first (a no-op when up to date).
-interop: build venv verify-units
-	MEDSTORE_BIN_DIR=$(BIN_DIR) $(VENV)/bin/python -m pytest -q Tests/interop
+interop: build venv az-venv verify-units
+	MEDSTORE_BIN_DIR=$(BIN_DIR) MEDSTORE_AZ=$(abspath $(AZ_VENV))/bin/az $(VENV)/bin/python -m pytest -q Tests/interop
 
 venv: $(VENV_STAMP)
+
+az-venv: $(AZ_STAMP)
+
+$(AZ_STAMP): $(AZ_REQUIREMENTS)
+	test -x $(AZ_VENV)/bin/python || $(PYTHON) -m venv $(AZ_VENV)
+	$(AZ_VENV)/bin/python -m pip install -q --disable-pip-version-check -r $(AZ_REQUIREMENTS)
+	@touch $@
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -94,26 +108,50 @@ verify-units: build
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
 	sed 's|^ExecStart=/usr/local/bin/medstored|ExecStart=$(BIN_DIR)/medstored|' systemd/medstored.service > "$$tmp/medstored.service"; \
 	cp systemd/medstored.socket "$$tmp/medstored.socket"; \
+	mkdir -p "$$tmp/man/man1" "$$tmp/man/man8"; cp man/medctl.1 "$$tmp/man/man1/"; cp man/medstored.8 "$$tmp/man/man8/"; \
 	grep -q '^ExecStart=$(BIN_DIR)/medstored$$' "$$tmp/medstored.service"; \
-	out=$$(systemd-analyze verify "$$tmp/medstored.service" "$$tmp/medstored.socket" 2>&1) || { echo "$$out"; exit 1; }; \
+	out=$$(MANPATH="$$tmp/man" systemd-analyze verify "$$tmp/medstored.service" "$$tmp/medstored.socket" 2>&1) || { echo "$$out"; exit 1; }; \
 	if [ -n "$$out" ]; then echo "systemd-analyze verify printed warnings:"; echo "$$out"; exit 1; fi; \
 	echo "systemd-analyze verify: $(UNITS) ok"; \
+	out=$$(systemd-analyze security --offline=true --threshold=20 "$$tmp/medstored.service" 2>&1) || { echo "$$out"; echo "systemd-analyze security: exposure above 2.0"; exit 1; }; \
+	echo "systemd-analyze security: $$(echo "$$out" | grep -o 'Overall exposure level.*')"; \
 	out=$$(systemd-sysusers --dry-run $(abspath systemd/medstore.sysusers.conf) 2>&1) || { echo "$$out"; exit 1; }; \
-	echo "systemd-sysusers --dry-run: systemd/medstore.sysusers.conf ok"
+	echo "systemd-sysusers --dry-run: systemd/medstore.sysusers.conf ok"; \
+	$(BIN_DIR)/medstored --check-config --config systemd/medstored.conf.example >/dev/null; \
+	echo "medstored --check-config: systemd/medstored.conf.example ok"; \
+	for page in man/medstored.8 man/medctl.1; do \
+	  err=$$(MANWIDTH=80 man -l "$$page" 2>&1 >/dev/null); if [ -n "$$err" ]; then echo "$$page: $$err"; exit 1; fi; \
+	done; \
+	echo "man -l: man/medstored.8 man/medctl.1 ok"
+
+# --- benchmarks ----------------------------------------------------------------------------------
+# make bench: release build, then bench/run.py, which installs its baselines (nginx-light, wrk,
+# iperf3; bench/.venv and bench/.venv-az from PyPI), runs each benchmark against its baseline and
+# writes bench/results/latest.md. Not part of `make test`. BENCH_QUICK=1 for a short smoke run
+# (report in bench/results/quick.md); bench/run.py --help lists the other settings.
+bench: deps
+	$(SWIFT) build $(SWIFT_FLAGS) -c release
+	$(PYTHON) bench/run.py --bin-dir "$$($(SWIFT) build $(SWIFT_FLAGS) -c release --show-bin-path)"
 
 # --- install -------------------------------------------------------------------------------------
 install:
 	$(SWIFT) build $(SWIFT_FLAGS) -c release
 	@bin=$$($(SWIFT) build $(SWIFT_FLAGS) -c release --show-bin-path); \
-	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(SYSTEMD_DIR)" "$(DESTDIR)$(SYSUSERS_DIR)" "$(DESTDIR)$(DOC_DIR)/vectors"; \
+	install -d "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(SYSTEMD_DIR)" "$(DESTDIR)$(SYSUSERS_DIR)" "$(DESTDIR)$(TMPFILES_DIR)" \
+	  "$(DESTDIR)$(DOC_DIR)/vectors" "$(DESTDIR)$(MAN_DIR)/man1" "$(DESTDIR)$(MAN_DIR)/man8" "$(DESTDIR)$(COMPLETION_DIR)"; \
 	install -m 0755 "$$bin/medstored" "$$bin/medctl" "$(DESTDIR)$(PREFIX)/bin/"; \
 	sed 's|/usr/local/|$(PREFIX)/|g' systemd/medstored.service > "$(DESTDIR)$(SYSTEMD_DIR)/medstored.service"; \
 	sed 's|/usr/local/|$(PREFIX)/|g' systemd/medstored.socket > "$(DESTDIR)$(SYSTEMD_DIR)/medstored.socket"; \
 	chmod 0644 "$(DESTDIR)$(SYSTEMD_DIR)/medstored.service" "$(DESTDIR)$(SYSTEMD_DIR)/medstored.socket"; \
 	install -m 0644 systemd/medstore.sysusers.conf "$(DESTDIR)$(SYSUSERS_DIR)/medstore.conf"; \
+	install -m 0644 systemd/medstore.tmpfiles.conf "$(DESTDIR)$(TMPFILES_DIR)/medstore.conf"; \
+	install -m 0644 systemd/medstored.conf.example "$(DESTDIR)$(DOC_DIR)/medstored.conf.example"; \
+	install -m 0644 man/medctl.1 "$(DESTDIR)$(MAN_DIR)/man1/medctl.1"; \
+	install -m 0644 man/medstored.8 "$(DESTDIR)$(MAN_DIR)/man8/medstored.8"; \
+	install -m 0644 completion/medctl.bash "$(DESTDIR)$(COMPLETION_DIR)/medctl"; \
 	install -m 0644 Protocol/*.md "$(DESTDIR)$(DOC_DIR)/"; \
 	install -m 0644 Protocol/vectors/frames.json "$(DESTDIR)$(DOC_DIR)/vectors/"; \
-	echo "installed to $(DESTDIR)$(PREFIX)"
+	echo "installed to $(DESTDIR)$(PREFIX) (example config: $(DOC_DIR)/medstored.conf.example; copy it to /etc/medstore/medstored.conf)"
 
 clean:
-	rm -rf $(SCRATCH) $(VENV) Tests/interop/__pycache__ Tests/interop/.pytest_cache
+	rm -rf $(SCRATCH) $(VENV) $(AZ_VENV) Tests/interop/__pycache__ Tests/interop/.pytest_cache

@@ -25,9 +25,21 @@ public enum LogLevel: Int, Sendable, CaseIterable {
 /// with a journald priority prefix. Components receive a logger; they never make their own.
 /// Never pass key material, tokens or signatures as a field.
 public struct Logger: Sendable {
-    /// Lowest level written.
+    /// Lowest level written (when no ``LogLevelSwitch`` is attached).
     public var level: LogLevel
     private let sink: @Sendable (String) -> Void
+    /// When set, its level wins over ``level``: lets a reload change every copy at once.
+    private var levelSwitch: LogLevelSwitch?
+
+    /// The level in force right now.
+    public var effectiveLevel: LogLevel { levelSwitch?.level ?? level }
+
+    /// This logger (same sink) following `levelSwitch` for its level from now on.
+    public func following(_ levelSwitch: LogLevelSwitch) -> Logger {
+        var copy = self
+        copy.levelSwitch = levelSwitch
+        return copy
+    }
 
     /// A logger writing to stderr.
     public init(level: LogLevel = .info) {
@@ -53,7 +65,7 @@ public struct Logger: Sendable {
 
     /// Writes one event when `level` is enabled.
     public func log(_ level: LogLevel, _ message: StaticString, _ fields: [(String, String)] = []) {
-        guard level.rawValue <= self.level.rawValue else { return }
+        guard level.rawValue <= effectiveLevel.rawValue else { return }
         var line = "<\(level.rawValue)>\(message)"
         for (key, value) in fields {
             line += " \(key)=\(Logger.quote(value))"
@@ -79,5 +91,21 @@ public struct Logger: Sendable {
             .replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n")
         return "\"\(escaped)\""
+    }
+}
+
+/// A log level shared by every copy of a ``Logger`` that follows it; thread-safe, so `SIGHUP`
+/// can change the daemon's level while other threads log.
+public final class LogLevelSwitch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: LogLevel
+
+    /// A switch starting at `level`.
+    public init(_ level: LogLevel) { current = level }
+
+    /// The level now in force.
+    public var level: LogLevel {
+        get { lock.withLock { current } }
+        set { lock.withLock { current = newValue } }
     }
 }

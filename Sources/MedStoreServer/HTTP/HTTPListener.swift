@@ -79,6 +79,12 @@ final class HTTPListener: @unchecked Sendable {
         self.port = HTTPListener.localPort(fd) ?? port
     }
 
+    /// Adopts an already listening TCP socket (socket activation).
+    init(adoptingFD fd: Int32) {
+        self.fd = fd
+        self.port = HTTPListener.localPort(fd) ?? 0
+    }
+
     /// Accepts one connection (`SOCK_CLOEXEC`); returns the fd, or -1 with errno set.
     func accept() -> Int32 {
         medstore_accept_cloexec(fd)

@@ -42,12 +42,17 @@ public final class HTTPServer: @unchecked Sendable {
         return connections.count
     }
 
-    /// Binds `listen` (`127.0.0.1:10000`, `[::1]:10000`, `0.0.0.0:10000`, `[::]:10000`) and, with
-    /// `tls`, loads the certificate and key. Serving begins with ``start()``.
-    public init(listen: String, tls: TLSConfiguration?, handler: any HTTPHandler, logger: Logger,
-                limits: HTTPLimits = .init()) throws(MedStoreError) {
+    /// Binds `listen` (`127.0.0.1:10000`, `[::1]:10000`, `0.0.0.0:10000`, `[::]:10000`), or adopts
+    /// the listening socket `inheritedFD` (socket activation), and, with `tls`, loads the
+    /// certificate and key. Serving begins with ``start()``.
+    public init(listen: String, inheritedFD: Int32? = nil, tls: TLSConfiguration?, handler: any HTTPHandler,
+                logger: Logger, limits: HTTPLimits = .init()) throws(MedStoreError) {
         self.tls = try tls.map { configuration throws(MedStoreError) in try TLSContext(configuration) }
-        self.listener = try HTTPListener(listen: listen)
+        if let inheritedFD {
+            self.listener = HTTPListener(adoptingFD: inheritedFD)
+        } else {
+            self.listener = try HTTPListener(listen: listen)
+        }
         self.handler = handler
         self.logger = logger
         self.limits = limits

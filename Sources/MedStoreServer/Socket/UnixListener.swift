@@ -9,6 +9,8 @@ import MedStoreSocket
 final class UnixListener: @unchecked Sendable {
     let path: String
     private(set) var fd: Int32
+    /// False for an adopted socket: its file belongs to whoever created it (systemd).
+    private let ownsPath: Bool
 
     /// Binds `path` with `mode`, creating its directory (mode 0755) when missing.
     init(path: String, mode: mode_t = 0o660, logger: Logger) throws(MedStoreError) {
@@ -43,13 +45,29 @@ final class UnixListener: @unchecked Sendable {
             throw MedStoreError(.unavailable, "cannot listen on \(path): \(message)")
         }
         self.fd = fd
+        self.ownsPath = true
     }
 
-    /// Adopts an already listening socket (socket activation).
+    /// Adopts an already listening socket (socket activation); `close` leaves its file alone.
     init(adoptingFD fd: Int32, path: String) {
         self.fd = fd
-        self.path = path
+        self.path = UnixListener.boundPath(fd) ?? path
+        self.ownsPath = false
         _ = medstore_set_cloexec(fd)
+    }
+
+    /// The filesystem path `fd` is bound to, nil for unnamed or abstract sockets.
+    static func boundPath(_ fd: Int32) -> String? {
+        var address = sockaddr_un()
+        var length = socklen_t(MemoryLayout<sockaddr_un>.size)
+        let rc = withUnsafeMutablePointer(to: &address) { ptr in
+            ptr.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard rc == 0, Int32(address.sun_family) == AF_UNIX else { return nil }
+        let path = withUnsafeBytes(of: address.sun_path) { raw in
+            String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+        }
+        return path.hasPrefix("/") ? path : nil
     }
 
     /// Removes `path` when it is a socket nobody accepts on; refuses a live socket or another file.
@@ -75,6 +93,6 @@ final class UnixListener: @unchecked Sendable {
         shutdown(fd, Int32(SHUT_RDWR))
         Glibc.close(fd)
         fd = -1
-        unlink(path)
+        if ownsPath { unlink(path) }
     }
 }
