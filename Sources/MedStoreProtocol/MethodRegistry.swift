@@ -8,6 +8,7 @@ public enum MethodRegistry {
         ContainerCreate.self, ContainerList.self, ContainerShow.self, ContainerDelete.self,
         TokenContainer.self, TokenBlob.self,
         IPList.self, IPAllow.self, IPRemove.self,
+        GrantAdd.self, GrantList.self, GrantRemove.self,
     ]
 
     /// Method names.

@@ -75,7 +75,7 @@ struct ProtocolVectorTests {
     @Test func typedMessagesEncodeToTheVectorBytes() throws {
         let vectors = Dictionary(uniqueKeysWithValues: try Self.loadVectors().map { ($0.name, $0.frame) })
         let hello = RequestEnvelope(id: 1, method: Hello.name,
-                                    params: try CBOREncoder().encode(Hello.Params(client: "medctl/0.1.0")))
+                                    params: try CBOREncoder().encode(Hello.Params(client: "medctl/0.1.0", protocolMinor: 0)))
         #expect(try FrameEncoder.frame(hello.encoded()) == vectors["hello request"])
 
         let create = RequestEnvelope(id: 3, method: ContainerCreate.name,

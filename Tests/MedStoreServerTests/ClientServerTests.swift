@@ -30,7 +30,7 @@ struct ClientServerTests {
         #expect(Set(client.server.methods) == Set(MethodRegistry.names))
         let status = try await client.status()
         #expect(status.accountPresent == false && status.accountName == nil)
-        #expect(status.protocolVersion == "1.0")
+        #expect(status.protocolVersion == "\(ProtocolVersion.major).\(ProtocolVersion.minor)")
     }
 
     @Test func accountContainersTokensEndToEnd() async throws {

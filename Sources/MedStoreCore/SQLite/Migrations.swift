@@ -126,6 +126,20 @@ public enum Migrations {
         Migration(name: "0004-sealed-keys", sql: """
             ALTER TABLE account_keys ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0 CHECK (sealed IN (0, 1));
             """),
+        // Issuer grants: who (a uid, gid, systemd unit or executable) may request which tokens.
+        Migration(name: "0005-grants", sql: """
+            CREATE TABLE grants (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL CHECK (kind IN ('user', 'group', 'unit', 'exe')),
+                subject TEXT NOT NULL,
+                containers TEXT NOT NULL,
+                permissions TEXT NOT NULL,
+                max_ttl_seconds INTEGER NOT NULL CHECK (max_ttl_seconds > 0),
+                ip_range TEXT,
+                https_only INTEGER NOT NULL CHECK (https_only IN (0, 1)),
+                created_at INTEGER NOT NULL
+            );
+            """),
     ]
 
     /// Runs pending migrations, each in its own transaction, and refuses a database whose

@@ -6,8 +6,11 @@ import MedStoreProtocol
 public final class AccountService: @unchecked Sendable {
     /// The shared state (database, lock, clock).
     public let store: StateStore
-    /// Surroundings: endpoint template, cluster networks.
-    public let configuration: ServiceConfiguration
+    /// Surroundings: endpoint template, cluster networks. The cluster networks can change while
+    /// serving (``updateClusterNetworks(_:)``); read the property once per request.
+    public var configuration: ServiceConfiguration { configurationLock.withLock { liveConfiguration } }
+    private let configurationLock = NSLock()
+    private var liveConfiguration: ServiceConfiguration
     /// The blob storage engine on the same store.
     public let blobs: BlobStore
     /// Keys kept in memory for signing; refreshed on every key change. Guarded by the store lock.
@@ -36,7 +39,7 @@ public final class AccountService: @unchecked Sendable {
     public init(store: StateStore, configuration: ServiceConfiguration, masterKey: MasterKey,
                 logger: Logger = Logger(level: .error)) throws(MedStoreError) {
         self.store = store
-        self.configuration = configuration
+        self.liveConfiguration = configuration
         self.blobs = BlobStore(store: store, logger: logger)
         self.sealer = KeySealer(masterKey: masterKey, databasePath: store.db.path)
         let sealedNow = try store.locked { () throws(MedStoreError) -> Int in
@@ -47,6 +50,12 @@ public final class AccountService: @unchecked Sendable {
         if sealedNow > 0 {
             logger.notice("account keys sealed at rest", [("keys", "\(sealedNow)"), ("database", store.db.path)])
         }
+    }
+
+    /// Replaces the cluster networks (canonical CIDR text); the next request sees them. Used by a
+    /// configuration reload: connections stay open.
+    public func updateClusterNetworks(_ networks: [String]) {
+        configurationLock.withLock { liveConfiguration.clusterNetworks = networks }
     }
 
     /// Closes the database; later calls fail with `unavailable`.

@@ -4,13 +4,24 @@ import MedStoreCore
 import MedStoreProtocol
 
 /// The daemon's lifecycle: state directory, migrations and orphan sweep, then the blob
-/// listener and the control socket; stop drains both and closes the database.
+/// listener and the control socket (bound, or inherited through socket activation); start
+/// tells systemd `READY=1`, reload re-reads the live settings, stop drains both and closes the
+/// database.
 public final class Daemon: @unchecked Sendable {
     /// The release version.
     public static let version = "0.1.0"
+    /// Seconds between `STATUS=` refreshes sent to systemd.
+    public static let statusInterval: TimeInterval = 5
 
-    /// Settings in force.
-    public let options: DaemonOptions
+    /// Settings in force (a reload changes the live ones: log level, cluster networks, drain timeout).
+    public var options: DaemonOptions { stateLock.withLock { currentOptions } }
+    private var currentOptions: DaemonOptions
+    private let stateLock = NSLock()
+    private let levelSwitch: LogLevelSwitch
+    let notifier: SystemdNotifier
+    private let heartbeat: SystemdHeartbeat
+    private let blobRequests: HandlerSlot
+    let reloadSource: (@Sendable () throws(MedStoreError) -> DaemonOptions)?
     /// The account service (owns the database).
     public let service: AccountService
     /// The control server.
@@ -18,20 +29,30 @@ public final class Daemon: @unchecked Sendable {
     /// The blob data plane.
     public let blobServer: HTTPServer
     private let maintenance: MaintenanceTimer
-    private let logger: Logger
+    let logger: Logger
 
     /// Prepares the state directory, loads the master key, opens and migrates the database
     /// (sealing or opening the account keys with the master key), removes orphaned blob files,
-    /// then binds the blob listener and the control socket.
-    public init(options: DaemonOptions, logger: Logger) throws(MedStoreError) {
-        self.options = options
+    /// then binds the blob listener and the control socket, or adopts the sockets in
+    /// `activation`. `notifier` talks to systemd; `reloadSource` re-reads the options on SIGHUP.
+    public init(options: DaemonOptions, logger baseLogger: Logger, activation: SocketActivation = .none,
+                notifier: SystemdNotifier? = nil, statusInterval: TimeInterval = Daemon.statusInterval,
+                reloadSource: (@Sendable () throws(MedStoreError) -> DaemonOptions)? = nil) throws(MedStoreError) {
+        self.currentOptions = options
+        self.levelSwitch = LogLevelSwitch(baseLogger.effectiveLevel)
+        let logger = baseLogger.following(levelSwitch)
         self.logger = logger
+        self.reloadSource = reloadSource
+        let notifier = notifier ?? SystemdNotifier(environment: [:], logger: logger)
+        self.notifier = notifier
         try Daemon.prepareStateDirectory(options.stateDirectory)
         let keySource = options.masterKeySource
         let masterKey = try Daemon.loadMasterKey(keySource, logger: logger)
         let slot = HandlerSlot()
         let tls = options.tlsCertificate.map { TLSConfiguration(certificatePath: $0, privateKeyPath: options.tlsKey ?? "") }
-        self.blobServer = try HTTPServer(listen: options.blobListen, tls: tls, handler: slot, logger: logger)
+        self.blobRequests = slot
+        self.blobServer = try HTTPServer(listen: options.blobListen, inheritedFD: activation.blob, tls: tls,
+                                         handler: slot, logger: logger)
         let configuration = ServiceConfiguration(
             blobEndpointTemplate: options.effectiveBlobEndpoint(boundPort: blobServer.boundPort),
             clusterNetworks: options.clusterNetworks, daemonVersion: Daemon.version)
@@ -46,33 +67,62 @@ public final class Daemon: @unchecked Sendable {
         self.maintenance = MaintenanceTimer(blobs: service.blobs, interval: 3600, logger: logger)
         do {
             self.control = try ControlServer(socketPath: options.socketPath, mode: options.socketMode,
-                                             service: service, startedAt: Date(), logger: logger)
+                                             inheritedFD: activation.control, service: service, startedAt: Date(),
+                                             logger: logger,
+                                             access: AccessControl(adminGroup: options.adminGroup, readerGroup: options.readerGroup),
+                                             socketGroup: options.socketGroup)
         } catch {
             service.close()
             throw error
         }
+        let service = self.service, control = self.control
+        self.heartbeat = SystemdHeartbeat(
+            notifier: notifier, statusInterval: statusInterval,
+            statusLine: { [slot] in Daemon.statusLine(service: service, control: control, blobRequests: slot.served) },
+            healthCheck: { (try? service.statusCounts()) != nil })
     }
 
-    /// Starts serving.
+    /// Starts serving, then tells systemd `READY=1`: every listener is bound and accepting.
     public func start() {
         blobServer.start()
         control.start()
         maintenance.start()
-        logger.notice("medstored ready", [("version", Daemon.version), ("socket", options.socketPath),
+        let options = self.options
+        logger.notice("medstored ready", [("version", Daemon.version), ("socket", control.socketPath),
                                           ("state_dir", options.stateDirectory),
                                           ("blob_listen", options.blobListen), ("blob_port", "\(blobServer.boundPort)"),
                                           ("blob_endpoint", service.configuration.blobEndpointTemplate)])
+        notifier.ready(status: Daemon.statusLine(service: service, control: control, blobRequests: blobRequests.served))
+        heartbeat.start()
     }
 
-    /// Stops accepting, drains in-flight requests and transfers, closes the database.
+    /// Stops accepting, drains in-flight requests and transfers, closes the database. Tells
+    /// systemd `STOPPING=1` first.
     public func stop() {
-        logger.notice("medstored stopping", [("drain_timeout", "\(options.drainTimeoutSeconds)")])
+        notifier.stopping()
+        heartbeat.stop()
+        let drainTimeout = options.drainTimeoutSeconds
+        logger.notice("medstored stopping", [("drain_timeout", "\(drainTimeout)")])
         maintenance.stop()
-        let blobsDrained = blobServer.stop(drainTimeout: options.drainTimeoutSeconds)
-        let controlDrained = control.stop(drainTimeout: options.drainTimeoutSeconds)
+        let blobsDrained = blobServer.stop(drainTimeout: drainTimeout)
+        let controlDrained = control.stop(drainTimeout: drainTimeout)
         service.close()
         logger.notice("medstored stopped", [("drained", blobsDrained && controlDrained ? "yes" : "no"),
                                             ("requests_served", "\(control.requestsServed)")])
+    }
+
+    /// Blob requests handled since start.
+    var blobRequestsServed: UInt64 { blobRequests.served }
+
+    /// Installs the live settings of `fresh` (log level, cluster networks, drain timeout).
+    func applyLive(_ fresh: DaemonOptions) {
+        levelSwitch.level = fresh.logLevel
+        service.updateClusterNetworks(fresh.clusterNetworks)
+        stateLock.withLock {
+            currentOptions.logLevel = fresh.logLevel
+            currentOptions.clusterNetworks = fresh.clusterNetworks
+            currentOptions.drainTimeoutSeconds = fresh.drainTimeoutSeconds
+        }
     }
 
     /// Creates the state directory with mode 0700, or checks an existing one is a directory.
@@ -93,11 +143,18 @@ public final class Daemon: @unchecked Sendable {
     }
 }
 
-/// Lets the blob listener bind before its handler exists (the handler needs the bound port).
+/// Lets the blob listener bind before its handler exists (the handler needs the bound port);
+/// counts the requests it passes on.
 final class HandlerSlot: HTTPHandler, @unchecked Sendable {
     var target: (any HTTPHandler)?
+    private let lock = NSLock()
+    private var count: UInt64 = 0
+
+    /// Blob requests handled since start.
+    var served: UInt64 { lock.withLock { count } }
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
+        lock.withLock { count += 1 }
         guard let target else {
             return AzureErrorBody.response(for: MedStoreError(.unavailable, "The server is starting."), requestID: request.requestID)
         }

@@ -2,7 +2,8 @@ import Foundation
 import MedStoreCore
 import MedStoreProtocol
 
-/// `medstored`'s settings, from flags and matching environment variables (flags win).
+/// `medstored`'s settings: defaults, then the config file, the `MEDSTORE_*` environment and
+/// flags, each overriding the one before (see ``parse(_:environment:defaultConfigPath:)``).
 public struct DaemonOptions: Sendable, Equatable {
     /// Directory holding the database (created 0700 if missing).
     public var stateDirectory: String
@@ -30,6 +31,14 @@ public struct DaemonOptions: Sendable, Equatable {
     public var masterKeyFile: String?
     /// `$CREDENTIALS_DIRECTORY`, where systemd's `LoadCredential=` puts credentials, if set.
     public var credentialsDirectory: String?
+    /// The config file these options were read from, nil when none was.
+    public var configFile: String?
+    /// Group (name or gid) given to the control socket file; nil keeps the daemon's group.
+    public var socketGroup: String?
+    /// Members of this group are admins besides root (a missing group means only root).
+    public var adminGroup: String = "medstore-admin"
+    /// Members of this group are readers.
+    public var readerGroup: String = "medstore-readers"
 
     /// Options with the given paths and every other setting at its default.
     public init(stateDirectory: String, socketPath: String) {
@@ -53,7 +62,16 @@ public struct DaemonOptions: Sendable, Equatable {
 
         Object storage daemon for clusters that hold health data.
 
-        options (each also read from the environment variable shown):
+        Settings come from, each overriding the one before: built-in defaults, the config file,
+        the environment variables shown, the command line. Every option below except --config,
+        --check-config, --version and --help is also a config-file key (the name without --).
+
+        options:
+          --config PATH            config file (MEDSTORE_CONFIG), default /etc/medstore/medstored.conf
+                                   (optional; a file named explicitly must exist). Lines are
+                                   `key = value`; `#` starts a comment; cluster-network may repeat
+          --check-config           validate flags, environment and config file, print the effective
+                                   configuration and exit (0 valid, 64 invalid)
           --state-dir DIR          state directory (MEDSTORE_STATE_DIR)
                                    default: /var/lib/medstore as root or under systemd,
                                    else $XDG_STATE_HOME/medstore or ~/.local/state/medstore
@@ -70,49 +88,50 @@ public struct DaemonOptions: Sendable, Equatable {
           --cluster-network CIDR   network always allowed, repeatable (MEDSTORE_CLUSTER_NETWORKS,
                                    comma-separated); default 127.0.0.0/8 and ::1/128
           --log-level LEVEL        error, warning, notice, info, debug (MEDSTORE_LOG_LEVEL), default info
-          --drain-timeout SECONDS  how long SIGTERM waits for requests in flight (MEDSTORE_DRAIN_TIMEOUT), default 30
+          --drain-timeout SECONDS  how long SIGTERM waits for requests in flight (MEDSTORE_DRAIN_TIMEOUT), default 30;
+                                   a second SIGTERM exits at once with status 1
+          --socket-group GROUP     group of the socket file (MEDSTORE_SOCKET_GROUP), so members can connect
+          --admin-group GROUP      members may do everything, like root (MEDSTORE_ADMIN_GROUP), default
+                                   medstore-admin; a missing group means only root
+          --reader-group GROUP     members may read status and lists (MEDSTORE_READER_GROUP), default
+                                   medstore-readers; others need a grant (medctl grant add)
           --master-key-file PATH   master key sealing the account keys at rest (MEDSTORE_MASTER_KEY_FILE):
                                    32 raw bytes or their base64, owned by medstored's user, mode 0600;
                                    default: the systemd credential medstore-master-key, else
                                    <state-dir>/master.key, created on first start. Keep it out of
                                    database backups: a copied medstore.db alone reveals no key
           --version                print the version and exit
+
+        signals: SIGTERM/SIGINT drain and exit 0; SIGHUP re-reads the configuration and applies
+        log-level, cluster-network and drain-timeout without dropping connections (other changes
+        need a restart). Under systemd: sd_notify (Type=notify), WATCHDOG=1 pings, socket
+        activation (LISTEN_FDS; fds named "control" and "blob").
           -h, --help               print this help and exit
         """
 
     /// What the command line asked for besides running.
     public enum Action: Equatable, Sendable {
         case run(DaemonOptions)
+        /// `--check-config`: the options were valid; print them and exit.
+        case checkConfig(DaemonOptions)
         case help
         case version
     }
 
-    /// Parses `arguments` (without the program name) over `environment`.
-    public static func parse(_ arguments: [String], environment: [String: String]) throws(MedStoreError) -> Action {
+    /// Parses `arguments` (without the program name) over `environment` and the config file.
+    /// Precedence, lowest first: built-in defaults, the config file (`--config`, else
+    /// `MEDSTORE_CONFIG`, else `defaultConfigPath`, which may be missing), the `MEDSTORE_*`
+    /// environment, then flags. A source naming `cluster-network` replaces the list it got.
+    public static func parse(_ arguments: [String], environment: [String: String],
+                             defaultConfigPath: String = DaemonConfigFile.defaultPath) throws(MedStoreError) -> Action {
         var options = DaemonOptions(stateDirectory: DefaultLocations.stateDirectory(environment: environment),
                                     socketPath: DefaultLocations.socketPath(environment: environment))
-        if let v = environment["MEDSTORE_SOCKET_MODE"] { options.socketMode = try parseMode(v) }
-        if let v = environment["MEDSTORE_BLOB_LISTEN"] { options.blobListen = v }
-        if let v = environment["MEDSTORE_BLOB_ENDPOINT"] { options.blobEndpoint = v }
-        if let v = environment["MEDSTORE_CLUSTER_NETWORKS"] {
-            options.clusterNetworks = try v.split(separator: ",").map { (s) throws(MedStoreError) -> String in
-                try CIDR.parse(String(s).trimmingCharacters(in: .whitespaces)).description
-            }
-        }
-        if let v = environment["MEDSTORE_TLS_CERT"] { options.tlsCertificate = v }
-        if let v = environment["MEDSTORE_TLS_KEY"] { options.tlsKey = v }
-        if let v = environment["MEDSTORE_LOG_LEVEL"] { options.logLevel = try parseLevel(v) }
-        if let v = environment["MEDSTORE_DRAIN_TIMEOUT"] { options.drainTimeoutSeconds = try parseSeconds(v) }
-        if let v = environment["MEDSTORE_MASTER_KEY_FILE"] { options.masterKeyFile = v }
         if let v = environment["CREDENTIALS_DIRECTORY"], !v.isEmpty { options.credentialsDirectory = v }
 
-        var clusterFromFlags: [String] = []
+        var flags = SettingAssignments()
+        var explicitConfig = environment["MEDSTORE_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+        var checkOnly = false
         var index = 0
-        func value(_ flag: String) throws(MedStoreError) -> String {
-            index += 1
-            guard index < arguments.count else { throw MedStoreError(.invalidArgument, "\(flag) needs a value") }
-            return arguments[index]
-        }
         while index < arguments.count {
             var argument = arguments[index]
             var inline: String?
@@ -122,62 +141,49 @@ public struct DaemonOptions: Sendable, Equatable {
             }
             func next() throws(MedStoreError) -> String {
                 if let inline { return inline }
-                return try value(argument)
+                index += 1
+                guard index < arguments.count else { throw MedStoreError(.invalidArgument, "\(argument) needs a value") }
+                return arguments[index]
             }
             switch argument {
             case "-h", "--help": return .help
             case "--version": return .version
-            case "--state-dir": options.stateDirectory = try next()
-            case "--socket": options.socketPath = try next()
-            case "--socket-mode": options.socketMode = try parseMode(try next())
-            case "--blob-listen": options.blobListen = try next()
-            case "--blob-endpoint": options.blobEndpoint = try next()
-            case "--cluster-network": clusterFromFlags.append(try CIDR.parse(try next()).description)
-            case "--tls-cert": options.tlsCertificate = try next()
-            case "--tls-key": options.tlsKey = try next()
-            case "--log-level": options.logLevel = try parseLevel(try next())
-            case "--drain-timeout": options.drainTimeoutSeconds = try parseSeconds(try next())
-            case "--master-key-file": options.masterKeyFile = try next()
-            default: throw MedStoreError(.invalidArgument, "unknown option '\(argument)'")
+            case "--check-config": checkOnly = true
+            case "--config":
+                explicitConfig = try next()
+                guard explicitConfig?.isEmpty == false else { throw MedStoreError(.invalidArgument, "--config needs a value") }
+            default:
+                guard argument.hasPrefix("--"), let setting = DaemonSetting(rawValue: String(argument.dropFirst(2))) else {
+                    throw MedStoreError(.invalidArgument, "unknown option '\(argument)'")
+                }
+                flags.entries.append((setting, try next(), argument))
             }
             index += 1
         }
-        if !clusterFromFlags.isEmpty { options.clusterNetworks = clusterFromFlags }
-        if let endpoint = options.blobEndpoint {
-            guard endpoint.hasPrefix("http://") || endpoint.hasPrefix("https://") else {
-                throw MedStoreError(.invalidArgument, "--blob-endpoint must start with http:// or https://, got '\(endpoint)'")
-            }
+
+        let configPath = explicitConfig ?? defaultConfigPath
+        if let file = try DaemonConfigFile.load(configPath, required: explicitConfig != nil) {
+            try file.apply(to: &options)
+            options.configFile = configPath
         }
+        try environmentAssignments(environment).apply(to: &options)
+        try flags.apply(to: &options)
+
         guard (options.tlsCertificate == nil) == (options.tlsKey == nil) else {
             throw MedStoreError(.invalidArgument, "--tls-cert and --tls-key go together")
         }
-        guard !options.stateDirectory.isEmpty, !options.socketPath.isEmpty else {
-            throw MedStoreError(.invalidArgument, "--state-dir and --socket must not be empty")
-        }
-        guard options.masterKeyFile?.isEmpty != true else {
-            throw MedStoreError(.invalidArgument, "--master-key-file must not be empty")
-        }
-        return .run(options)
+        return checkOnly ? .checkConfig(options) : .run(options)
     }
 
-    private static func parseMode(_ text: String) throws(MedStoreError) -> mode_t {
-        guard let mode = mode_t(text, radix: 8), mode <= 0o777 else {
-            throw MedStoreError(.invalidArgument, "socket mode must be octal like 0660, got '\(text)'")
+    /// The `MEDSTORE_*` variables that are set, as assignments (cluster networks split at commas).
+    static func environmentAssignments(_ environment: [String: String]) -> SettingAssignments {
+        var result = SettingAssignments()
+        for setting in DaemonSetting.allCases {
+            guard let value = environment[setting.environmentVariable] else { continue }
+            let values = setting == .clusterNetwork
+                ? value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } : [value]
+            for v in values { result.entries.append((setting, v, setting.environmentVariable)) }
         }
-        return mode
-    }
-
-    private static func parseLevel(_ text: String) throws(MedStoreError) -> LogLevel {
-        guard let level = LogLevel(name: text) else {
-            throw MedStoreError(.invalidArgument, "log level must be error, warning, notice, info or debug, got '\(text)'")
-        }
-        return level
-    }
-
-    private static func parseSeconds(_ text: String) throws(MedStoreError) -> Double {
-        guard let seconds = Double(text), seconds >= 0, seconds <= 3600 else {
-            throw MedStoreError(.invalidArgument, "drain timeout must be 0–3600 seconds, got '\(text)'")
-        }
-        return seconds
+        return result
     }
 }

@@ -5,9 +5,14 @@ import MedStoreSocket
 
 /// One client connection: a reader thread splits frames, answers `hello` first, then hands each
 /// request to the worker queue; replies may leave in any order and carry the request's id.
+/// Before a request reaches its handler the caller's role is checked against ``MethodPolicy``;
+/// a caller with no role (a stranger) gets `permissionDenied` and the connection closes.
 final class ControlConnection: @unchecked Sendable {
     let fd: Int32
     let id: UInt64
+    private let identity: CallerIdentity
+    private let baseRole: Role
+    private let gatekeeper: Gatekeeper
     private let router: RequestRouter
     private let hello: Hello.Result
     private let tracker: InFlightTracker
@@ -20,10 +25,13 @@ final class ControlConnection: @unchecked Sendable {
     private var unfinished = 0
     private var closed = false
 
-    init(fd: Int32, id: UInt64, router: RequestRouter, hello: Hello.Result, tracker: InFlightTracker,
-         workers: DispatchQueue, logger: Logger) {
+    init(fd: Int32, id: UInt64, identity: CallerIdentity, baseRole: Role, gatekeeper: Gatekeeper,
+         router: RequestRouter, hello: Hello.Result, tracker: InFlightTracker, workers: DispatchQueue, logger: Logger) {
         self.fd = fd
         self.id = id
+        self.identity = identity
+        self.baseRole = baseRole
+        self.gatekeeper = gatekeeper
         self.router = router
         self.hello = hello
         self.tracker = tracker
@@ -76,9 +84,24 @@ final class ControlConnection: @unchecked Sendable {
                 MedStoreError(.protocolError, "the first request on a connection must be 'hello'"))))
             return false
         }
+        let caller: RequestCaller
+        switch gatekeeper.caller(identity, baseRole: baseRole) {
+        case .success(let found): caller = found
+        case .failure(let error):
+            reply(ResponseEnvelope(id: request.id, outcome: .error(publicError(error, method: request.method, requestID: request.id))))
+            return true
+        }
+        if caller.role == .stranger, let denial = MethodPolicy.denial(method: request.method, role: .stranger, uid: identity.uid) {
+            deny(request, denial)
+            return false
+        }
         guard let handler = router.handler(for: request.method) else {
             reply(ResponseEnvelope(id: request.id, outcome: .error(
                 MedStoreError(.unknownMethod, "unknown method '\(request.method)'; the daemon serves: \(router.methodNames.joined(separator: ", "))"))))
+            return true
+        }
+        if let denial = MethodPolicy.denial(method: request.method, role: caller.role, uid: identity.uid) {
+            deny(request, denial)
             return true
         }
         stateLock.lock()
@@ -96,7 +119,7 @@ final class ControlConnection: @unchecked Sendable {
         tracker.begin()
         workers.async { [self] in
             let outcome: ResponseEnvelope.Outcome
-            switch handler(request.params) {
+            switch handler(request.params, caller) {
             case .success(let value): outcome = .result(value)
             case .failure(let error): outcome = .error(publicError(error, method: request.method, requestID: request.id))
             }
@@ -111,6 +134,13 @@ final class ControlConnection: @unchecked Sendable {
             tracker.end()
         }
         return true
+    }
+
+    /// Sends a `permissionDenied` reply and logs who was refused what.
+    private func deny(_ request: RequestEnvelope, _ denial: MedStoreError) {
+        logger.info("permission denied", [("conn", "\(id)"), ("method", request.method), ("uid", "\(identity.uid)"),
+                                          ("pid", "\(identity.pid)")])
+        reply(ResponseEnvelope(id: request.id, outcome: .error(denial)))
     }
 
     private func answerHello(_ request: RequestEnvelope, greeted: inout Bool) -> Bool {

@@ -38,15 +38,28 @@ enum ControlHandlers {
         router.register(ContainerList.self) { p in
             try service.listContainers(prefix: p.prefix, marker: p.marker, limit: p.limit)
         }
-        router.register(TokenContainer.self) { p in
-            try service.issueToken(container: p.container, blob: nil, options: p.options)
+        router.register(TokenContainer.self) { p, caller in
+            let options = try grantedOptions(caller, service, container: p.container, blob: nil, p.options)
+            return try service.issueToken(container: p.container, blob: nil, options: options)
         }
-        router.register(TokenBlob.self) { p in
-            try service.issueToken(container: p.container, blob: p.blob, options: p.options)
+        router.register(TokenBlob.self) { p, caller in
+            let options = try grantedOptions(caller, service, container: p.container, blob: p.blob, p.options)
+            return try service.issueToken(container: p.container, blob: p.blob, options: options)
         }
         router.register(IPList.self) { _ in try service.listIPRules() }
         router.register(IPAllow.self) { p in try service.allowIP(address: p.address, note: p.note) }
         router.register(IPRemove.self) { p in try service.removeIP(rule: p.rule) }
+        router.register(GrantAdd.self) { p in try service.addGrant(p) }
+        router.register(GrantList.self) { _ in try service.listGrants() }
+        router.register(GrantRemove.self) { p in try service.removeGrant(id: p.id) }
         return router
+    }
+
+    /// The token options to sign: as asked for an admin; for an issuer, only within its grants.
+    private static func grantedOptions(_ caller: RequestCaller, _ service: AccountService, container: String,
+                                       blob: String?, _ options: TokenOptions) throws(MedStoreError) -> TokenOptions {
+        guard caller.role < .admin else { return options }
+        return try TokenGrantCheck.options(grants: caller.grants, container: container, blob: blob, options: options,
+                                           now: service.store.clock())
     }
 }

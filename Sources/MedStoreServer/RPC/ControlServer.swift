@@ -22,6 +22,8 @@ public final class ControlServer: @unchecked Sendable {
     private var stopping = false
     private let acceptDone = DispatchSemaphore(value: 0)
     private let helloResult: Hello.Result
+    private let access: AccessControl
+    private let gatekeeper: Gatekeeper
 
     /// The socket path served.
     public var socketPath: String { listener.path }
@@ -29,11 +31,22 @@ public final class ControlServer: @unchecked Sendable {
     /// Requests finished since start.
     public var requestsServed: UInt64 { tracker.totalServed }
 
-    /// Binds `socketPath` (mode `mode`) and prepares to serve `service`.
-    public init(socketPath: String, mode: mode_t = 0o660, service: AccountService, startedAt: Date,
-                logger: Logger) throws(MedStoreError) {
-        self.listener = try UnixListener(path: socketPath, mode: mode, logger: logger)
+    /// Binds `socketPath` (mode `mode`), or adopts the listening socket `inheritedFD` (socket
+    /// activation; `socketPath` then only names it when the fd cannot), and prepares to serve
+    /// `service`. `socketGroup` (a name or gid) becomes the group of a socket file bound here;
+    /// `access` decides callers' roles.
+    public init(socketPath: String, mode: mode_t = 0o660, inheritedFD: Int32? = nil, service: AccountService,
+                startedAt: Date, logger: Logger, access: AccessControl = AccessControl(),
+                socketGroup: String? = nil) throws(MedStoreError) {
+        if let inheritedFD {
+            self.listener = UnixListener(adoptingFD: inheritedFD, path: socketPath)
+        } else {
+            self.listener = try UnixListener(path: socketPath, mode: mode, logger: logger)
+            if let socketGroup { try ControlServer.setGroup(socketGroup, of: listener) }
+        }
         self.logger = logger
+        self.access = access
+        self.gatekeeper = Gatekeeper(access: access, service: service)
         let tracker = self.tracker
         self.router = ControlHandlers.router(service: service, facts: .init(startedAt: startedAt,
                                                                            requestsServed: { tracker.totalServed }))
@@ -78,6 +91,11 @@ public final class ControlServer: @unchecked Sendable {
     }
 
     private func admit(_ fd: Int32) {
+        guard let identity = PeerIdentityReader.identity(of: fd) else {
+            logger.warning("refusing a connection without peer credentials", [("errno", "\(errno)")])
+            close(fd)
+            return
+        }
         lock.lock()
         guard connections.count < ControlServer.maxConnections else {
             lock.unlock()
@@ -89,8 +107,9 @@ public final class ControlServer: @unchecked Sendable {
         }
         let id = nextConnectionID
         nextConnectionID += 1
-        let connection = ControlConnection(fd: fd, id: id, router: router, hello: helloResult, tracker: tracker,
-                                           workers: workers, logger: logger)
+        let connection = ControlConnection(fd: fd, id: id, identity: identity, baseRole: access.baseRole(of: identity),
+                                           gatekeeper: gatekeeper, router: router, hello: helloResult,
+                                           tracker: tracker, workers: workers, logger: logger)
         connections[id] = connection
         lock.unlock()
         let thread = Thread { [self] in

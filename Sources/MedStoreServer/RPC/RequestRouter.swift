@@ -3,15 +3,21 @@ import MedStoreProtocol
 
 /// Maps method names to handlers. Each handler decodes its typed params from the request's CBOR
 /// map, runs, and encodes its typed result; a params map that does not fit is `invalidArgument`
-/// with the field named.
+/// with the field named. Handlers run only after ``Gatekeeper`` admitted the caller.
 struct RequestRouter: Sendable {
-    typealias Handler = @Sendable (CBORValue) -> Result<CBORValue, MedStoreError>
+    typealias Handler = @Sendable (CBORValue, RequestCaller) -> Result<CBORValue, MedStoreError>
     private var handlers: [String: Handler] = [:]
 
     /// Registers the handler for `method`. `body` throws `MedStoreError`; anything else it
     /// throws is reported as `internal`.
     mutating func register<M: RPCMethod>(_ method: M.Type, _ body: @escaping @Sendable (M.Params) throws -> M.Result) {
-        handlers[M.name] = { params in
+        register(method) { params, _ in try body(params) }
+    }
+
+    /// Registers a handler that also sees who is calling (for limits beyond the role).
+    mutating func register<M: RPCMethod>(_ method: M.Type,
+                                         _ body: @escaping @Sendable (M.Params, RequestCaller) throws -> M.Result) {
+        handlers[M.name] = { params, caller in
             let typed: M.Params
             do {
                 typed = try CBORDecoder().decode(M.Params.self, from: params)
@@ -20,7 +26,7 @@ struct RequestRouter: Sendable {
             }
             let result: M.Result
             do {
-                result = try body(typed)
+                result = try body(typed, caller)
             } catch let error as MedStoreError {
                 return .failure(error)
             } catch {

@@ -59,5 +59,10 @@ enum CommandTree {
             .command(IPAllowCommand.self),
             .command(IPRemoveCommand.self),
         ]),
+        .group(name: "grant", summary: "who may request which tokens (issuer grants)", children: [
+            .command(GrantAddCommand.self),
+            .command(GrantListCommand.self),
+            .command(GrantRemoveCommand.self),
+        ]),
     ])
 }
