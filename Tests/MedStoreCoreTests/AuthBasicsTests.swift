@@ -86,26 +86,6 @@ enum AuthFixtures {
     }
 }
 
-/// Collects log lines from several threads.
-final class AuthLogSink: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [String] = []
-
-    var lines: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
-
-    func logger() -> Logger {
-        Logger(level: .debug) { [self] line in
-            lock.lock()
-            storage.append(line)
-            lock.unlock()
-        }
-    }
-}
-
 @Suite("Auth basics: dates, fingerprints, header collation")
 struct AuthBasicsTests {
     @Test("RFC 1123 dates format and parse, checked against Python's email.utils.formatdate")

@@ -1,3 +1,4 @@
+import MedStoreTestSupport
 import Foundation
 @testable import MedStoreCore
 import MedStoreProtocol
@@ -45,7 +46,7 @@ struct AuthFirewallTests {
         let valid = AuthFixtures.request(.getBlob, query: token, peer: "203.0.113.7")
         #expect(AuthFixtures.failure(valid, firewall: firewall) == nil, "an allowed peer with a valid token passes")
 
-        let sink = AuthLogSink()
+        let sink = LogCapture()
         let cases: [AuthRequest] = [
             AuthFixtures.request(.getBlob, query: token, peer: "192.0.2.1"),  // valid token
             AuthFixtures.request(.getBlob, query: "sv=garbage&sig=%%%", peer: "192.0.2.1"),  // malformed SAS
@@ -54,7 +55,7 @@ struct AuthFirewallTests {
         ]
         for request in cases {
             do {
-                _ = try AuthFixtures.authenticate(request, firewall: firewall, logger: sink.logger())
+                _ = try AuthFixtures.authenticate(request, firewall: firewall, logger: sink.logger)
                 Issue.record("a peer outside the firewall must be refused")
             } catch {
                 #expect(error.code == .authorizationFailure)

@@ -1,3 +1,4 @@
+import MedStoreTestSupport
 import Foundation
 @testable import MedStoreCore
 import MedStoreProtocol
@@ -303,10 +304,10 @@ struct AuthServiceSASTests {
 
     @Test("failures are logged with the token fingerprint, never the signature or the query")
     func logging() throws {
-        let sink = AuthLogSink()
+        let sink = LogCapture()
         let request = sasRequest(.listBlobs, SDKTokens.containerReadList, peer: "127.0.0.2")
         do {
-            _ = try AuthFixtures.authenticate(request, logger: sink.logger())
+            _ = try AuthFixtures.authenticate(request, logger: sink.logger)
             Issue.record("expected a source IP mismatch")
         } catch {
             #expect(error.code == .authorizationSourceIPMismatch)

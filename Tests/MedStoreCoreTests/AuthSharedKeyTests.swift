@@ -1,3 +1,4 @@
+import MedStoreTestSupport
 import Foundation
 @testable import MedStoreCore
 import MedStoreProtocol
@@ -349,12 +350,12 @@ struct AuthSharedKeyTests {
 
     @Test("failure messages and logs never carry the signature")
     func noSignatureInMessagesOrLogs() throws {
-        let sink = AuthLogSink()
+        let sink = LogCapture()
         let now = AuthFixtures.now
         let signed = try signedPutBlob(date: now, key: try AccountKey.generate(), now: now)
         let signature = String(signed.headers.last!.1.split(separator: ":").last!)
         do {
-            _ = try AuthFixtures.authenticate(signed, logger: sink.logger())
+            _ = try AuthFixtures.authenticate(signed, logger: sink.logger)
             Issue.record("a wrong key must fail")
         } catch {
             #expect(error.code == .authenticationFailed)

@@ -1,3 +1,4 @@
+import MedStoreTestSupport
 import Foundation
 import MedStoreCore
 import MedStoreProtocol
@@ -158,26 +159,6 @@ final class RawHTTPClient {
             if Array(buffer[i..<(i + needle.count)]) == needle { return i }
         }
         return nil
-    }
-}
-
-/// Log lines captured from a server (to check what it logs, e.g. never a query string).
-final class LogCapture: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [String] = []
-
-    var lines: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
-
-    var logger: Logger {
-        Logger(level: .debug) { [self] line in
-            lock.lock()
-            storage.append(line)
-            lock.unlock()
-        }
     }
 }
 
