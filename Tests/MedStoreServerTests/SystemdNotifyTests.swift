@@ -77,9 +77,17 @@ import Testing
         #expect(daemon.reload())
         let reloading = try #require(notify.waitFor { $0.contains("RELOADING=1") })
         #expect(reloading.contains("MONOTONIC_USEC="))
-        let messages = notify.received
-        let reloadIndex = try #require(messages.firstIndex(of: reloading))
-        #expect(messages[(reloadIndex + 1)...].contains { $0.contains("READY=1") })
+        // READY=1 follows RELOADING=1 (wait for it: the datagram may still be on its way).
+        var readyAgain = false
+        let deadline = Date().addingTimeInterval(10)
+        while !readyAgain && Date() < deadline {
+            let messages = notify.received
+            if let index = messages.firstIndex(of: reloading) {
+                readyAgain = messages[(index + 1)...].contains { $0.contains("READY=1") }
+            }
+            if !readyAgain { usleep(10_000) }
+        }
+        #expect(readyAgain)
         #expect(daemon.service.configuration.clusterNetworks == ["10.1.0.0/16"])
         #expect(daemon.options.logLevel == .debug)
     }

@@ -23,6 +23,12 @@ public enum Status: RPCMethod {
         public var clusterNetworks: [String]
         /// Control requests served since start.
         public var requestsServed: UInt64
+        /// Blob API requests served since start (1.1).
+        public var blobRequestsServed: UInt64?
+        /// SAS tokens issued since start (1.1).
+        public var tokensIssued: UInt64?
+        /// Blob API requests refused by the firewall or authentication since start (1.1).
+        public var authFailures: UInt64?
 
         /// Creates a status result.
         public init(daemonVersion: String, protocolVersion: String, startedAt: String, uptimeSeconds: UInt64,
@@ -37,6 +43,15 @@ public enum Status: RPCMethod {
             self.containerCount = containerCount
             self.clusterNetworks = clusterNetworks
             self.requestsServed = requestsServed
+        }
+
+        /// Adds the data-plane headline numbers.
+        public func with(blobRequestsServed: UInt64, tokensIssued: UInt64, authFailures: UInt64) -> Result {
+            var copy = self
+            copy.blobRequestsServed = blobRequestsServed
+            copy.tokensIssued = tokensIssued
+            copy.authFailures = authFailures
+            return copy
         }
     }
 }

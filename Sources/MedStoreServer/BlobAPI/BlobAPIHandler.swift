@@ -9,6 +9,7 @@ public final class BlobAPIHandler: HTTPHandler, @unchecked Sendable {
     let blobs: BlobStore
     let authenticator: RequestAuthenticator
     let logger: Logger
+    let metrics: Metrics
 
     /// Largest single Put Blob, as Azure allows (5000 MiB).
     static let maxPutBlobBytes: Int64 = 5000 * 1024 * 1024
@@ -18,7 +19,8 @@ public final class BlobAPIHandler: HTTPHandler, @unchecked Sendable {
     static let maxXMLBodyBytes = 8 * 1024 * 1024
 
     /// Creates the handler.
-    public init(service: AccountService, logger: Logger) {
+    public init(service: AccountService, logger: Logger, metrics: Metrics = Metrics()) {
+        self.metrics = metrics
         self.service = service
         self.blobs = service.blobs
         self.authenticator = RequestAuthenticator(logger: logger)
@@ -54,6 +56,7 @@ public final class BlobAPIHandler: HTTPHandler, @unchecked Sendable {
         entry.bytesIn = request.body.bytesRead
         entry.seconds = Date().timeIntervalSince(started)
         entry.write(to: logger)
+        record(entry)
         return response
     }
 
@@ -131,6 +134,17 @@ public final class BlobAPIHandler: HTTPHandler, @unchecked Sendable {
                                            details: [("AuthenticationErrorDetail", error.message)])
         }
         return AzureErrorBody.response(for: shown, requestID: request.requestID)
+    }
+
+    /// The request's counters: operation and status, latency, bytes, and refusals by code.
+    private func record(_ entry: AccessLogEntry) {
+        metrics.add("medstore_blob_requests_total", [("operation", entry.operation), ("status", "\(entry.status)")])
+        metrics.observe("medstore_blob_request_seconds", [("operation", entry.operation)], seconds: entry.seconds)
+        metrics.add("medstore_blob_bytes_in_total", [], Double(entry.bytesIn))
+        metrics.add("medstore_blob_bytes_out_total", [], Double(entry.bytesOut))
+        if let code = entry.errorCode, entry.status == 401 || entry.status == 403 {
+            metrics.add("medstore_auth_failures_total", [("code", code)])
+        }
     }
 
     /// A create-only token that meets an existing blob gets Azure's `UnauthorizedBlobOverwrite`.

@@ -29,6 +29,10 @@ public final class Daemon: @unchecked Sendable {
     /// The blob data plane.
     public let blobServer: HTTPServer
     private let maintenance: MaintenanceTimer
+    /// Counters and histograms shared by the control socket and the blob API.
+    public let metrics = Metrics()
+    /// The Prometheus endpoint, when `--metrics-listen` is set.
+    public private(set) var metricsServer: HTTPServer?
     let logger: Logger
 
     /// Prepares the state directory, loads the master key, opens and migrates the database
@@ -63,14 +67,21 @@ public final class Daemon: @unchecked Sendable {
             throw Daemon.explain(error, masterKeyCreated: masterKey.created, source: keySource)
         }
         _ = try service.blobs.sweepOrphans()
-        slot.target = BlobAPIHandler(service: service, logger: logger)
-        self.maintenance = MaintenanceTimer(blobs: service.blobs, interval: 3600, logger: logger)
+        slot.target = BlobAPIHandler(service: service, logger: logger, metrics: metrics)
+        self.maintenance = MaintenanceTimer(blobs: service.blobs, interval: 3600, logger: logger, metrics: metrics)
         do {
             self.control = try ControlServer(socketPath: options.socketPath, mode: options.socketMode,
                                              inheritedFD: activation.control, service: service, startedAt: Date(),
                                              logger: logger,
                                              access: AccessControl(adminGroup: options.adminGroup, readerGroup: options.readerGroup),
-                                             socketGroup: options.socketGroup)
+                                             socketGroup: options.socketGroup, metrics: metrics)
+            if let listen = options.metricsListen {
+                let control = self.control, blobServer = self.blobServer
+                self.metricsServer = try MetricsEndpoint.server(listen: listen, metrics: metrics, logger: logger) {
+                    [("medstore_open_connections", [("listener", "control")], Double(control.openConnections)),
+                     ("medstore_open_connections", [("listener", "blob")], Double(blobServer.activeConnections))]
+                }
+            }
         } catch {
             service.close()
             throw error
@@ -86,6 +97,7 @@ public final class Daemon: @unchecked Sendable {
     public func start() {
         blobServer.start()
         control.start()
+        metricsServer?.start()
         maintenance.start()
         let options = self.options
         logger.notice("medstored ready", [("version", Daemon.version), ("socket", control.socketPath),
@@ -104,6 +116,7 @@ public final class Daemon: @unchecked Sendable {
         let drainTimeout = options.drainTimeoutSeconds
         logger.notice("medstored stopping", [("drain_timeout", "\(drainTimeout)")])
         maintenance.stop()
+        metricsServer?.stop(drainTimeout: 1)
         let blobsDrained = blobServer.stop(drainTimeout: drainTimeout)
         let controlDrained = control.stop(drainTimeout: drainTimeout)
         service.close()

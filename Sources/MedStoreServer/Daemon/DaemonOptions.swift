@@ -26,6 +26,8 @@ public struct DaemonOptions: Sendable, Equatable {
     public var logLevel: LogLevel = .info
     /// How long SIGTERM waits for in-flight requests.
     public var drainTimeoutSeconds: Double = 30
+    /// `HOST:PORT` for the Prometheus endpoint (`GET /metrics`); off when nil.
+    public var metricsListen: String?
     /// File holding the master key that seals the account keys at rest. When nil the key comes
     /// from the systemd credential or the state directory (see ``masterKeySource``).
     public var masterKeyFile: String?
@@ -100,6 +102,8 @@ public struct DaemonOptions: Sendable, Equatable {
                                    default: the systemd credential medstore-master-key, else
                                    <state-dir>/master.key, created on first start. Keep it out of
                                    database backups: a copied medstore.db alone reveals no key
+          --metrics-listen HOST:PORT  serve Prometheus metrics at /metrics (MEDSTORE_METRICS_LISTEN); off by
+                                   default; keep it on loopback (e.g. 127.0.0.1:9464)
           --version                print the version and exit
 
         signals: SIGTERM/SIGINT drain and exit 0; SIGHUP re-reads the configuration and applies

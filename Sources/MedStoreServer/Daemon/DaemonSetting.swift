@@ -19,6 +19,7 @@ public enum DaemonSetting: String, CaseIterable, Sendable {
     case socketGroup = "socket-group"
     case adminGroup = "admin-group"
     case readerGroup = "reader-group"
+    case metricsListen = "metrics-listen"
 
     /// The config-file key and flag name (without `--`).
     public var key: String { rawValue }
@@ -70,6 +71,9 @@ public enum DaemonSetting: String, CaseIterable, Sendable {
         case .socketGroup: options.socketGroup = value
         case .adminGroup: options.adminGroup = value
         case .readerGroup: options.readerGroup = value
+        case .metricsListen:
+            _ = try HTTPListener.parse(value)
+            options.metricsListen = value
         }
     }
 
@@ -92,6 +96,7 @@ public enum DaemonSetting: String, CaseIterable, Sendable {
         case .socketGroup: return options.socketGroup.map { [$0] } ?? []
         case .adminGroup: return [options.adminGroup]
         case .readerGroup: return [options.readerGroup]
+        case .metricsListen: return options.metricsListen.map { [$0] } ?? []
         }
     }
 }

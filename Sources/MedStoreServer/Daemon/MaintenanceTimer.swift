@@ -8,9 +8,11 @@ final class MaintenanceTimer: @unchecked Sendable {
     private let blobs: BlobStore
     private let interval: TimeInterval
     private let logger: Logger
+    private let metrics: Metrics
     private var timer: DispatchSourceTimer?
 
-    init(blobs: BlobStore, interval: TimeInterval, logger: Logger) {
+    init(blobs: BlobStore, interval: TimeInterval, logger: Logger, metrics: Metrics) {
+        self.metrics = metrics
         self.blobs = blobs
         self.interval = interval
         self.logger = logger
@@ -21,10 +23,11 @@ final class MaintenanceTimer: @unchecked Sendable {
     func start() {
         let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "medstore.maintenance"))
         timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .seconds(5))
-        timer.setEventHandler { [blobs, logger] in
+        timer.setEventHandler { [blobs, logger, metrics] in
             let started = Date()
             do {
                 try blobs.prune()
+                metrics.observe("medstore_prune_seconds", seconds: Date().timeIntervalSince(started))
                 logger.debug("prune finished", [("ms", String(format: "%.1f", Date().timeIntervalSince(started) * 1000))])
             } catch {
                 logger.warning("prune failed", [("error", "\(error)")])

@@ -18,6 +18,7 @@ final class ControlConnection: @unchecked Sendable {
     private let tracker: InFlightTracker
     private let workers: DispatchQueue
     private let logger: Logger
+    private let metrics: Metrics
     private let outbox: ReplyOutbox
     private let stateLock = NSLock()
     private var inFlight = 0
@@ -26,7 +27,8 @@ final class ControlConnection: @unchecked Sendable {
     private var closed = false
 
     init(fd: Int32, id: UInt64, identity: CallerIdentity, baseRole: Role, gatekeeper: Gatekeeper,
-         router: RequestRouter, hello: Hello.Result, tracker: InFlightTracker, workers: DispatchQueue, logger: Logger) {
+         router: RequestRouter, hello: Hello.Result, tracker: InFlightTracker, workers: DispatchQueue, logger: Logger,
+         metrics: Metrics) {
         self.fd = fd
         self.id = id
         self.identity = identity
@@ -37,6 +39,7 @@ final class ControlConnection: @unchecked Sendable {
         self.tracker = tracker
         self.workers = workers
         self.logger = logger
+        self.metrics = metrics
         self.outbox = ReplyOutbox(fd: fd, connectionID: id)
     }
 
@@ -118,11 +121,13 @@ final class ControlConnection: @unchecked Sendable {
         }
         tracker.begin()
         workers.async { [self] in
+            let started = Date()
             let outcome: ResponseEnvelope.Outcome
             switch handler(request.params, caller) {
             case .success(let value): outcome = .result(value)
             case .failure(let error): outcome = .error(publicError(error, method: request.method, requestID: request.id))
             }
+            record(method: request.method, outcome: outcome, seconds: Date().timeIntervalSince(started))
             // The slot frees before the reply is queued, so a client that has its reply may send again.
             stateLock.lock()
             inFlight -= 1
@@ -134,6 +139,17 @@ final class ControlConnection: @unchecked Sendable {
             tracker.end()
         }
         return true
+    }
+
+    /// Counts a finished request (and an issued token) in the metrics.
+    private func record(method: String, outcome: ResponseEnvelope.Outcome, seconds: Double) {
+        var result = "ok"
+        if case .error(let error) = outcome { result = error.code.rawValue }
+        metrics.add("medstore_control_requests_total", [("method", method), ("outcome", result)])
+        metrics.observe("medstore_control_request_seconds", [("method", method)], seconds: seconds)
+        if result == "ok" && (method == TokenContainer.name || method == TokenBlob.name) {
+            metrics.add("medstore_tokens_issued_total", [("resource", method == TokenBlob.name ? "blob" : "container")])
+        }
     }
 
     /// Sends a `permissionDenied` reply and logs who was refused what.

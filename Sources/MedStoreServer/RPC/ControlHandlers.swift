@@ -8,6 +8,7 @@ enum ControlHandlers {
     struct DaemonFacts: Sendable {
         var startedAt: Date
         var requestsServed: @Sendable () -> UInt64
+        var metrics: Metrics
     }
 
     static func router(service: AccountService, facts: DaemonFacts) -> RequestRouter {
@@ -22,6 +23,9 @@ enum ControlHandlers {
                 accountPresent: counts.accountName != nil, accountName: counts.accountName,
                 containerCount: counts.containers, clusterNetworks: service.configuration.clusterNetworks,
                 requestsServed: facts.requestsServed())
+                .with(blobRequestsServed: UInt64(facts.metrics.total("medstore_blob_requests_total")),
+                      tokensIssued: UInt64(facts.metrics.total("medstore_tokens_issued_total")),
+                      authFailures: UInt64(facts.metrics.total("medstore_auth_failures_total")))
         }
         router.register(AccountCreate.self) { p in try service.createAccount(name: p.name) }
         router.register(AccountImport.self) { p in

@@ -31,13 +31,23 @@ public final class ControlServer: @unchecked Sendable {
     /// Requests finished since start.
     public var requestsServed: UInt64 { tracker.totalServed }
 
+    /// Connections open now.
+    public var openConnections: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return connections.count
+    }
+
+    private let metrics: Metrics
+
     /// Binds `socketPath` (mode `mode`), or adopts the listening socket `inheritedFD` (socket
     /// activation; `socketPath` then only names it when the fd cannot), and prepares to serve
     /// `service`. `socketGroup` (a name or gid) becomes the group of a socket file bound here;
     /// `access` decides callers' roles.
     public init(socketPath: String, mode: mode_t = 0o660, inheritedFD: Int32? = nil, service: AccountService,
                 startedAt: Date, logger: Logger, access: AccessControl = AccessControl(),
-                socketGroup: String? = nil) throws(MedStoreError) {
+                socketGroup: String? = nil, metrics: Metrics = Metrics()) throws(MedStoreError) {
+        self.metrics = metrics
         if let inheritedFD {
             self.listener = UnixListener(adoptingFD: inheritedFD, path: socketPath)
         } else {
@@ -49,7 +59,8 @@ public final class ControlServer: @unchecked Sendable {
         self.gatekeeper = Gatekeeper(access: access, service: service)
         let tracker = self.tracker
         self.router = ControlHandlers.router(service: service, facts: .init(startedAt: startedAt,
-                                                                           requestsServed: { tracker.totalServed }))
+                                                                           requestsServed: { tracker.totalServed },
+                                                                           metrics: metrics))
         self.helloResult = Hello.Result(daemon: "medstored", daemonVersion: service.configuration.daemonVersion,
                                         protocolMajor: ProtocolVersion.major, protocolMinor: ProtocolVersion.minor,
                                         methods: MethodRegistry.names,
@@ -109,7 +120,7 @@ public final class ControlServer: @unchecked Sendable {
         nextConnectionID += 1
         let connection = ControlConnection(fd: fd, id: id, identity: identity, baseRole: access.baseRole(of: identity),
                                            gatekeeper: gatekeeper, router: router, hello: helloResult,
-                                           tracker: tracker, workers: workers, logger: logger)
+                                           tracker: tracker, workers: workers, logger: logger, metrics: metrics)
         connections[id] = connection
         lock.unlock()
         let thread = Thread { [self] in

@@ -28,6 +28,9 @@ struct StatusCommand: Command {
             block.add("containers", String(status.containerCount))
             block.add("cluster networks", status.clusterNetworks.joined(separator: ", "))
             block.add("requests served", String(status.requestsServed))
+            if let blob = status.blobRequestsServed { block.add("blob requests", String(blob)) }
+            if let tokens = status.tokensIssued { block.add("tokens issued", String(tokens)) }
+            if let refused = status.authFailures { block.add("auth failures", String(refused)) }
             return block.render()
         }
     }
