@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 
 from blob_support import *  # noqa: F401,F403 - fixtures and helpers
 
@@ -42,6 +43,18 @@ def test_metrics_count_requests_tokens_and_refusals():
         assert metric(text, "medstore_blob_request_seconds_count", operation="getBlob") == 2  # one served, one refused
         assert metric(text, "medstore_open_connections", listener="blob") >= 0
         assert "sig=" not in text
+
+        # The whole page is valid exposition text, by the reference client's own parser.
+        families = {f.name: f for f in text_string_to_metric_families(text)}
+        assert families["medstore_blob_requests"].type == "counter"
+        assert families["medstore_blob_request_seconds"].type == "histogram"
+        assert families["medstore_open_connections"].type == "gauge"
+        served = [s for s in families["medstore_blob_requests"].samples
+                  if s.labels == {"operation": "putBlob", "status": "201"}]
+        assert served and served[0].value == 1
+        buckets = [s for s in families["medstore_blob_request_seconds"].samples
+                   if s.name.endswith("_bucket") and s.labels.get("operation") == "getBlob"]
+        assert buckets[-1].labels["le"] == "+Inf" and buckets[-1].value == 2
         assert requests.get(f"http://127.0.0.1:{port}/other", timeout=10).status_code == 404
 
         status = d.medctl_json("status")
