@@ -55,30 +55,22 @@ enum AzureHeaderCollation {
     /// -1, 0 or 1.
     private static func compare(_ lhs: [Unicode.Scalar], _ rhs: [Unicode.Scalar]) -> Int {
         // Level 1: primary weights, skipping weightless characters.
+        if let order = walk(lhs, rhs, weight: primaryWeight, skipsMustAgree: false) { return order }
+        // Level 2: secondary weights; the first divergence in skipped characters decides.
+        return walk(lhs, rhs, weight: secondaryWeight, skipsMustAgree: true) ?? 0
+    }
+
+    /// Walks both names by `weight` (0 = skip the character, 1 = past the end): the order at the
+    /// first differing weight, or nil when both end together. With `skipsMustAgree`, the side
+    /// that skipped fewer characters first sorts first.
+    private static func walk(_ lhs: [Unicode.Scalar], _ rhs: [Unicode.Scalar], weight: (Unicode.Scalar) -> UInt32,
+                             skipsMustAgree: Bool) -> Int? {
         var i = 0, j = 0
         while true {
-            let w1: UInt32 = i < lhs.count ? primaryWeight(lhs[i]) : 1
-            let w2: UInt32 = j < rhs.count ? primaryWeight(rhs[j]) : 1
-            if w1 == 1 && w2 == 1 { break }
-            if w1 == w2 {
-                i += 1
-                j += 1
-            } else if w1 == 0 {
-                i += 1
-            } else if w2 == 0 {
-                j += 1
-            } else {
-                return w1 < w2 ? -1 : 1
-            }
-        }
-        // Level 2: secondary weights; the first divergence in skipped characters decides.
-        i = 0
-        j = 0
-        while true {
-            if i != j { return i > j ? -1 : 1 }
-            let w1: UInt32 = i < lhs.count ? secondaryWeight(lhs[i]) : 1
-            let w2: UInt32 = j < rhs.count ? secondaryWeight(rhs[j]) : 1
-            if w1 == 1 && w2 == 1 { return 0 }
+            if skipsMustAgree && i != j { return i > j ? -1 : 1 }
+            let w1: UInt32 = i < lhs.count ? weight(lhs[i]) : 1
+            let w2: UInt32 = j < rhs.count ? weight(rhs[j]) : 1
+            if w1 == 1 && w2 == 1 { return nil }
             if w1 == w2 {
                 i += 1
                 j += 1

@@ -15,19 +15,19 @@ extension AccountService {
     /// The account name, keys and firewall as of this moment: a regenerated key or a changed
     /// rule takes effect on the next request.
     public func dataPlaneContext() throws(MedStoreError) -> DataPlaneContext {
-        try locked { () throws(MedStoreError) -> DataPlaneContext in
-            let name = try accountRow()?.name
-            let rules = try db.query("SELECT network FROM ip_rules").compactMap { row -> CIDR? in
-                guard let text = row.text(0) else { return nil }
-                return try? CIDR.parse(text)
+        let cluster = clusterCIDRs
+        return try locked { () throws(MedStoreError) -> DataPlaneContext in
+            if firewallCache == nil {
+                let name = try accountRow()?.name
+                let rules = try db.query("SELECT network FROM ip_rules").compactMap { row -> CIDR? in
+                    guard let text = row.text(0) else { return nil }
+                    return try? CIDR.parse(text)
+                }
+                firewallCache = (name, rules)
             }
-            return DataPlaneContext(accountName: name, keys: keyCache,
-                                    firewall: AccountFirewall(clusterNetworks: clusterCIDRs, rules: rules))
+            let cached = firewallCache ?? (nil, [])
+            return DataPlaneContext(accountName: cached.accountName, keys: keyCache,
+                                    firewall: AccountFirewall(clusterNetworks: cluster, rules: cached.rules))
         }
-    }
-
-    /// The configured cluster networks, parsed.
-    var clusterCIDRs: [CIDR] {
-        configuration.clusterNetworks.compactMap { try? CIDR.parse($0) }
     }
 }

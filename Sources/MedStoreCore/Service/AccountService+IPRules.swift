@@ -23,6 +23,7 @@ extension AccountService {
             if try !db.query("SELECT id FROM ip_rules WHERE network = ?", [.text(text)]).isEmpty {
                 throw MedStoreError(.ipRuleAlreadyExists, "\(text) is already allowed")
             }
+            firewallCache = nil
             try db.query("INSERT INTO ip_rules (network, note, created_at) VALUES (?, ?, ?)",
                          [.text(text), note.map(SQLiteValue.text) ?? .null, .integer(now)])
             let row = try db.query("SELECT id, network, note, created_at FROM ip_rules WHERE id = ?", [.integer(db.lastInsertRowID)])
@@ -46,6 +47,7 @@ extension AccountService {
                 throw MedStoreError(.ipRuleNotFound, "no allowed-IP rule matches '\(trimmed)'; see `medctl ip list`")
             }
             let info = AccountService.ruleInfo(row)
+            firewallCache = nil
             try db.query("DELETE FROM ip_rules WHERE id = ?", [.integer(Int64(info.id))])
             return info
         }

@@ -17,6 +17,13 @@ public final class AccountService: @unchecked Sendable {
     var keyCache: [KeyName: AccountKey] = [:]
     /// Seals account keys under the master key before they reach the database.
     let sealer: KeySealer
+    /// The account name and allowed-IP rules as the data plane needs them, read once and dropped
+    /// whenever the account, its keys or its rules change. Guarded by the store lock.
+    var firewallCache: (accountName: String?, rules: [CIDR])?
+    /// The cluster networks, parsed once per configuration. Guarded by `configurationLock`.
+    private var liveClusterCIDRs: [CIDR]
+    /// The cluster networks as CIDRs.
+    var clusterCIDRs: [CIDR] { configurationLock.withLock { liveClusterCIDRs } }
 
     var db: SQLiteDatabase { store.db }
     var clock: @Sendable () -> Date { store.clock }
@@ -40,6 +47,7 @@ public final class AccountService: @unchecked Sendable {
                 logger: Logger = Logger(level: .error)) throws(MedStoreError) {
         self.store = store
         self.liveConfiguration = configuration
+        self.liveClusterCIDRs = AccountService.parse(configuration.clusterNetworks)
         self.blobs = BlobStore(store: store, logger: logger)
         self.sealer = KeySealer(masterKey: masterKey, databasePath: store.db.path)
         let sealedNow = try store.locked { () throws(MedStoreError) -> Int in
@@ -55,7 +63,15 @@ public final class AccountService: @unchecked Sendable {
     /// Replaces the cluster networks (canonical CIDR text); the next request sees them. Used by a
     /// configuration reload: connections stay open.
     public func updateClusterNetworks(_ networks: [String]) {
-        configurationLock.withLock { liveConfiguration.clusterNetworks = networks }
+        let parsed = AccountService.parse(networks)
+        configurationLock.withLock {
+            liveConfiguration.clusterNetworks = networks
+            liveClusterCIDRs = parsed
+        }
+    }
+
+    private static func parse(_ networks: [String]) -> [CIDR] {
+        networks.compactMap { try? CIDR.parse($0) }
     }
 
     /// Closes the database; later calls fail with `unavailable`.
@@ -72,6 +88,7 @@ public final class AccountService: @unchecked Sendable {
     /// Reloads both keys from the database, opening each with the master key. Call with the lock held.
     func loadKeys() throws(MedStoreError) {
         keyCache.removeAll()
+        firewallCache = nil
         for row in try db.query("SELECT name, key_bytes, sealed FROM account_keys") {
             guard let name = row.text(0).flatMap(KeyName.init(rawValue:)), let bytes = row.blob(1) else { continue }
             guard row.int(2) == 1 else {
