@@ -3,7 +3,7 @@ public enum ProtocolVersion {
     /// Major version: a client on another major version is refused at hello.
     public static let major: UInt64 = 1
     /// Minor version: additions that old clients can ignore.
-    public static let minor: UInt64 = 1
+    public static let minor: UInt64 = 2
 }
 
 /// Hard limits of the protocol; both sides enforce them.

@@ -16,7 +16,7 @@ from medstore_client import Connection, MedStoreClient, MedStoreError, encode_fr
 def assert_serving(daemon):
     assert daemon.alive(), f"medstored died:\n{daemon.log()[-3000:]}"
     with MedStoreClient(daemon.socket_path, timeout=5) as c:
-        assert c.call("status")["protocolVersion"] == "1.1"
+        assert c.call("status")["protocolVersion"] == "1.2"
 
 
 def expect_connection_error(conn, code="protocolError", timeout=5.0):
@@ -162,7 +162,7 @@ def test_frame_of_exactly_1mib_is_accepted(daemon, account):
     reply = conn.read_reply(5)
     t.join(10)
     assert reply["error"]["code"] == "invalidContainerName", reply
-    assert conn.call("status")["protocolVersion"] == "1.1", "the connection stays usable"
+    assert conn.call("status")["protocolVersion"] == "1.2", "the connection stays usable"
     assert_serving(daemon)
 
 
@@ -180,7 +180,7 @@ def test_huge_string_field(daemon, account):
     assert e.code == "invalidContainerName"
     assert len(e.message) < 10_000, "the error should not echo a 900 KB name"
     assert c.call("container.list")["containers"] == []
-    assert c.call("status")["protocolVersion"] == "1.1"
+    assert c.call("status")["protocolVersion"] == "1.2"
     assert_serving(daemon)
 
 
@@ -241,7 +241,7 @@ def test_unknown_method(daemon):
     reply = c.read_reply(rid)
     assert reply["id"] == rid and reply["error"]["code"] == "unknownMethod", reply
     assert "container.frobnicate" in reply["error"]["message"]
-    assert c.call("status")["protocolVersion"] == "1.1", "the connection stays usable"
+    assert c.call("status")["protocolVersion"] == "1.2", "the connection stays usable"
     rid = c.send_request("", None)
     assert c.read_reply(rid)["error"]["code"] == "unknownMethod"
     assert_serving(daemon)
@@ -386,7 +386,7 @@ def test_300_connections(daemon):
         assert refused[0] >= 250, "early connections were refused"
         # the first ones keep working
         for conn in (accepted[0], accepted[len(accepted) // 2], accepted[-1]):
-            assert conn.call("status")["protocolVersion"] == "1.1"
+            assert conn.call("status")["protocolVersion"] == "1.2"
         # freeing a slot lets a new client in
         accepted.pop(0).close()
         deadline = time.monotonic() + 5

@@ -30,7 +30,7 @@ def test_hello_result_fields(daemon):
     assert not missing, f"hello does not list methods of the spec: {sorted(missing)}"
     assert len(r["methods"]) == len(set(r["methods"])), "duplicate method names"
     # the connection is usable after hello
-    assert conn.call("status")["protocolVersion"] == "1.1"
+    assert conn.call("status")["protocolVersion"] == "1.2"
 
 
 def test_hello_without_optional_client_field(daemon):
@@ -60,7 +60,7 @@ def test_request_before_hello_is_protocol_error_and_closes(daemon):
     assert msg["error"]["code"] == "protocolError"
     assert "hello" in msg["error"]["message"].lower()
     # the daemon still serves others
-    assert daemon.client().call("status")["protocolVersion"] == "1.1"
+    assert daemon.client().call("status")["protocolVersion"] == "1.2"
 
 
 def test_unknown_method_before_hello_is_protocol_error(daemon):
@@ -163,7 +163,7 @@ def test_status_counts_requests(daemon):
     assert b["requestsServed"] >= a["requestsServed"] + 5
     assert b["accountPresent"] is False
     assert b.get("accountName") is None
-    assert b["protocolVersion"] == "1.1"
+    assert b["protocolVersion"] == "1.2"
     assert b["daemonVersion"] == c.server_hello["daemonVersion"]
     assert "127.0.0.0/8" in b["clusterNetworks"] and "::1/128" in b["clusterNetworks"]
     assert re.match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", b["startedAt"]), b["startedAt"]
