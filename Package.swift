@@ -25,7 +25,7 @@ let package = Package(
         .executableTarget(name: "medstored", dependencies: ["MedStoreServer", "MedStoreCore"]),
         .executableTarget(name: "medctl", dependencies: ["MedStoreClient", "MedStoreProtocol"]),
         // The load generator behind `make bench` (bench/run.py); not installed.
-        .executableTarget(name: "medstore-bench", dependencies: ["MedStoreClient", "MedStoreProtocol"]),
+        .executableTarget(name: "medstore-bench", dependencies: ["MedStoreClient", "MedStoreProtocol", "MedStoreCore"]),
         .testTarget(name: "MedStoreProtocolTests", dependencies: ["MedStoreProtocol"]),
         .testTarget(name: "MedStoreCoreTests", dependencies: ["MedStoreCore", "MedStoreTestSupport"]),
         .testTarget(name: "MedCtlTests", dependencies: ["medctl"]),

@@ -3,6 +3,7 @@
 //   medstore-bench issue   --socket P --container C [--blob NAME] [--clients 16] [--seconds 10]
 //   medstore-bench latency --socket P [--count 20000]
 //   medstore-bench echo    [--count 20000]
+//   medstore-bench journal-fixture --state-dir D --container C [--blobs N] [--versions K] (daemon stopped)
 //
 // Each subcommand prints one JSON object on stdout; errors go to stderr with exit status 1
 // (64 for a usage error).
@@ -14,6 +15,8 @@ let usage = """
 usage: medstore-bench issue   --socket PATH --container NAME [--blob NAME] [--clients N] [--seconds S] [--warmup S]
        medstore-bench latency --socket PATH [--count N] [--warmup N]
        medstore-bench echo    [--count N] [--warmup N] [--request-bytes N] [--reply-bytes N]
+       medstore-bench journal-fixture --state-dir DIR --container NAME [--blobs N] [--versions K]
+                      [--from-days-ago D] [--to-days-ago D]
 
 issue    N concurrent tasks, each with its own MedStoreClient connection, issue token.blob
          requests back to back for S seconds: count, tokens/s, p50/p99 latency in ms.
@@ -21,6 +24,8 @@ latency  one client, sequential status requests: p50/p99 round trip in microseco
 echo     the floor for `latency`: a raw Unix-socket round trip of the same frame sizes as a
          status request and its reply (server on a dedicated thread in this process, client
          blocking send/recv): p50/p99 in microseconds.
+journal-fixture  writes N blobs x K versions of backup history into a STOPPED daemon's state
+         directory (a new container NAME), spread over the given days; prints the span and midpoint.
 """
 
 func fail(_ message: String, status: Int32 = 1) -> Never {
@@ -337,6 +342,8 @@ case "latency":
     await runLatency(Options(rest, allowed: ["socket", "count", "warmup"]))
 case "echo":
     runEcho(Options(rest, allowed: ["count", "warmup", "request-bytes", "reply-bytes"]))
+case "journal-fixture":
+    JournalFixture.run(Options(rest, allowed: ["state-dir", "container", "blobs", "versions", "from-days-ago", "to-days-ago"]))
 case "-h", "--help", "help":
     print(usage)
 default:

@@ -94,6 +94,20 @@ final class InvocationTests: XCTestCase {
         XCTAssertTrue(before.json)
     }
 
+    func testBackupRestoreTakesRelativeTimesThatStartWithADash() throws {
+        let (relative, _) = try command(["backup", "restore", "records", "--to", "-2h", "--into", "records-copy"])
+        let restore = try XCTUnwrap(relative as? BackupRestoreCommand)
+        XCTAssertEqual(restore.container, "records")
+        XCTAssertEqual(restore.time, "-2h")
+        XCTAssertEqual(restore.into, "records-copy")
+        let (absolute, _) = try command(["backup", "restore", "records", "--to", "2026-12-01T10:15:00Z"])
+        XCTAssertEqual((absolute as? BackupRestoreCommand)?.time, "2026-12-01T10:15:00Z")
+        XCTAssertNil((absolute as? BackupRestoreCommand)?.into)
+        XCTAssertNotNil(failure(["backup", "restore", "records"]), "--to is required")
+        XCTAssertNotNil(failure(["backup", "restore", "records", "--to", "--json"]), "an option is not a value")
+        XCTAssertNotNil(failure(["backup", "restore", "records", "--to", "-x"]), "-x is written like an option")
+    }
+
     func testTokenOptions() throws {
         let (command, _) = try command(["token", "container", "scans", "--permissions", "rl", "--ttl", "1h30m", "--https-only",
                                         "--ip", "10.0.0.1-10.0.0.9"])

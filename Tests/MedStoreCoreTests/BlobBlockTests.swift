@@ -59,6 +59,8 @@ struct BlobBlockTests {
         _ = try f.blobs.putBlockList(container: "records", name: "mix", blocks: [.committed(blockID(3))],
                                      content: .init(), metadata: [], conditions: .none, overwrite: true)
         #expect(try f.read("mix") == c)
+        #expect(f.dataFiles().count == 4)  // the earlier list's blocks stay for backups
+        try f.expireBackups()
         #expect(f.dataFiles().count == 1)
     }
 

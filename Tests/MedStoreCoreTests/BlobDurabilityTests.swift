@@ -76,10 +76,13 @@ struct BlobDurabilityTests {
                                        conditions: .none, overwrite: true)
         #expect(f.dataFiles().count == 22)
         _ = try f.service.deleteContainer(name: "records")
-        #expect(f.dataFiles().count == 1)
-        #expect(try f.count("blob_versions") == 1 && f.count("uncommitted_blocks") == 0 && f.count("blob_contents") == 1)
+        #expect(f.dataFiles().count == 21, "the deleted container's blobs stay for backups; its uncommitted block goes")
+        #expect(try f.count("uncommitted_blocks") == 0)
         _ = try f.service.createContainer(name: "records")
         #expect(try f.blobs.listBlobs(container: "records", prefix: nil, delimiter: nil, marker: nil, maxResults: 100).blobs.isEmpty)
+        try f.expireBackups()
+        #expect(f.dataFiles().count == 1)
+        #expect(try f.count("blob_versions") == 1 && f.count("blob_contents") == 1)
         #expect(try f.blobs.properties(container: "other", name: "keep", conditions: .none, forRead: true) == keep)
         expectCode(.containerNotFound) { () throws(MedStoreError) in
             try f.blobs.putBlob(container: "gone", name: "x", data: try f.stage([1]), content: .init(), metadata: [], conditions: .none, overwrite: true)
@@ -89,15 +92,21 @@ struct BlobDurabilityTests {
         #expect(try f.count("blob_versions") == 0 && f.count("data_files") == 0)
     }
 
-    @Test func theDeleteTriggerCatchesAContainerRemovedWithoutTheEngine() throws {
+    @Test func aDeletedContainersJournalStaysUntilTheRetentionPasses() throws {
         let f = try BlobFixture()
         try f.put("x", [1, 2])
-        _ = try f.service.store.locked { () throws(MedStoreError) in try f.service.db.query("DELETE FROM containers WHERE name = 'records'") }
-        #expect(try f.count("blob_versions") == 0)
-        #expect(f.dataFiles().count == 1)  // until the next prune
+        _ = try f.service.deleteContainer(name: "records")
+        #expect(try f.count("blob_versions") == 2)  // the blob and its deletion record
+        try f.blobs.prune()
+        #expect(f.dataFiles().count == 1)
+        #expect(try f.count("container_lifetimes") == 1)
+        f.advance(TimeInterval(BackupRetention.defaultDays * 86_400))
+        try f.blobs.prune()
+        #expect(f.dataFiles().count == 1, "exactly at the retention the deletion is still a restore point's past")
+        f.advance(1)
         try f.blobs.prune()
         #expect(f.dataFiles().isEmpty)
-        #expect(try f.count("data_files") == 0)
+        #expect(try f.count("data_files") == 0 && f.count("blob_versions") == 0 && f.count("container_lifetimes") == 0)
     }
 
     @Test func anOpenReaderKeepsItsVersionAcrossOverwriteAndDelete() throws {
@@ -107,7 +116,7 @@ struct BlobDurabilityTests {
         let reader = try f.blobs.openForRead(container: "records", name: "held", range: nil, conditions: .none)
         try f.put("held", blobBytes(10, seed: 2))
         try f.blobs.deleteBlob(container: "records", name: "held", conditions: .none)
-        try f.blobs.prune()
+        try f.expireBackups()
         #expect(f.dataFiles().count == 1)  // the old file, pinned by the reader
         #expect(try BlobFixture.drain(reader, chunk: 4096) == old)
         reader.close()
@@ -147,6 +156,8 @@ struct BlobDurabilityTests {
         group.wait()
         #expect(failures.withLock { $0 } == 0)
         #expect(reads.withLock { $0 } > 4)
+        #expect(f.dataFiles().count == 41)  // every version kept for backups
+        try f.expireBackups()
         #expect(f.dataFiles().count == 1)  // every superseded file freed once its readers closed
         #expect(try f.read("hot") == content(40))
     }

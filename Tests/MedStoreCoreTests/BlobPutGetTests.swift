@@ -31,17 +31,21 @@ struct BlobPutGetTests {
         #expect(f.dataFiles().count == 1)
     }
 
-    @Test func overwriteFreesTheOldFileAndKeepsCreationTime() throws {
+    @Test func overwriteKeepsTheOldFileForBackupsUntilRetentionAndKeepsCreationTime() throws {
         let f = try BlobFixture()
         let first = try f.put("x", blobBytes(5000, seed: 1))
         let firstFiles = f.dataFiles()
         #expect(firstFiles.count == 1)
         f.advance(10)
         let second = try f.put("x", blobBytes(7000, seed: 2))
-        #expect(f.dataFiles().count == 1 && f.dataFiles() != firstFiles)
+        #expect(f.dataFiles().count == 2 && Set(firstFiles).isSubset(of: Set(f.dataFiles())))
         #expect(second.etag != first.etag && second.versionID > first.versionID)
         #expect(second.createdAt == first.createdAt && second.lastModified == first.lastModified.addingTimeInterval(10))
         #expect(try f.read("x") == blobBytes(7000, seed: 2))
+        try f.blobs.prune()
+        #expect(f.dataFiles().count == 2, "inside the retention window a prune keeps the old version")
+        try f.expireBackups()
+        #expect(f.dataFiles().count == 1 && f.dataFiles() != firstFiles)
         #expect(try f.count("blob_versions") == 1 && f.count("blob_contents") == 1 && f.count("data_files") == 1)
     }
 
@@ -51,6 +55,8 @@ struct BlobPutGetTests {
         f.advance(3)
         let deleted = try f.blobs.deleteBlob(container: "records", name: "gone", conditions: .none)
         #expect(deleted == put)
+        #expect(f.dataFiles().count == 1, "the deleted bytes stay for backups")
+        try f.expireBackups()
         #expect(f.dataFiles().isEmpty)
         #expect(try f.count("blob_versions") == 0 && f.count("data_files") == 0 && f.count("blob_contents") == 0)
         expectCode(.blobNotFound) { () throws(MedStoreError) in try f.blobs.properties(container: "records", name: "gone", conditions: .none, forRead: true) }
@@ -78,7 +84,9 @@ struct BlobPutGetTests {
         #expect(props.content == BlobContentSettings(contentType: "image/png", cacheControl: "no-cache"))
         #expect(props.metadata.map(\.0) == ["b"] && props.etag != meta.etag)
         #expect(try f.read("m") == bytes)
-        #expect(try f.count("blob_versions") == 1 && f.count("blob_contents") == 1)
+        #expect(try f.count("blob_versions") == 3 && f.count("blob_contents") == 1)
+        try f.expireBackups()
+        #expect(try f.count("blob_versions") == 1 && f.count("blob_contents") == 1 && f.dataFiles() == files)
         expectCode(.blobNotFound) { () throws(MedStoreError) in
             try f.blobs.setMetadata(container: "records", name: "nope", metadata: [], conditions: .none)
         }

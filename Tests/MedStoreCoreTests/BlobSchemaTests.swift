@@ -39,6 +39,12 @@ final class BlobFixture: @unchecked Sendable {
     }
 
     func advance(_ seconds: TimeInterval) { lock.withLock { time = time.addingTimeInterval(seconds) } }
+
+    /// Moves the clock one second past the backup retention and prunes: what only backups kept goes.
+    func expireBackups() throws {
+        advance(TimeInterval(BackupRetention.defaultDays * 86_400 + 1))
+        try blobs.prune()
+    }
     var now: Date { lock.withLock { time } }
     var logLines: [String] { lock.withLock { lines } }
 

@@ -32,7 +32,8 @@ private func denial(_ grants: [Grant], container: String = "ward-a", blob: Strin
 @Suite("Roles, method policy and grants")
 struct GrantTests {
     @Test func methodTableGivesEveryMethodARole() {
-        let reader = ["status", "account.show", "keys.show", "container.list", "container.show", "ip.list"]
+        let reader = ["status", "account.show", "keys.show", "container.list", "container.show", "ip.list",
+                      "backup.show", "backup.deleted"]
         for method in MethodRegistry.names {
             let role = MethodPolicy.requiredRole(for: method)
             if method == "hello" {

@@ -12,6 +12,8 @@ public enum MethodPolicy {
         ContainerList.name: .reader,
         ContainerShow.name: .reader,
         IPList.name: .reader,
+        BackupShow.name: .reader,
+        BackupDeleted.name: .reader,
         TokenContainer.name: .issuer,
         TokenBlob.name: .issuer,
     ]

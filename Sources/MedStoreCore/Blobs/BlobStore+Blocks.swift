@@ -148,7 +148,7 @@ extension BlobStore {
             }
             let version = try appendVersion(container: container, name: name, head: head, time: time,
                                             contentID: contentID, content: content, metadata: metadata)
-            let freed = try prune(versions: .blob(container: container, name: name), blocks: .blob(container: container, name: name))
+            let freed = try prune(versions: .none, blocks: .blob(container: container, name: name))
             return (version.properties, freed)
         }
     }

@@ -15,7 +15,7 @@ extension BlobStore {
             let time = try nextCommitTime()
             _ = try appendVersion(container: container, name: name, head: live, time: time, contentID: nil,
                                   content: BlobContentSettings(), metadata: [])
-            let freed = try prune(versions: .blob(container: container, name: name), blocks: .blob(container: container, name: name))
+            let freed = try prune(versions: .none, blocks: .blob(container: container, name: name))
             return (live.properties, freed)
         }
     }
@@ -55,8 +55,7 @@ extension BlobStore {
             let time = try nextCommitTime()
             let version = try appendVersion(container: container, name: name, head: live, time: time,
                                             contentID: live.contentID, content: content, metadata: metadata)
-            let freed = try prune(versions: .blob(container: container, name: name), blocks: .none)
-            return (version.properties, freed)
+            return (version.properties, [])
         }
     }
 }

@@ -4,23 +4,23 @@ import MedStoreProtocol
 /// The one place that decides what the journal no longer needs, and frees it.
 ///
 /// Pruning runs in three stages inside the caller's transaction:
-/// 1. versions: drop the selected versions that the retention policy no longer needs (superseded
-///    versions, and deletion markers at the head), remembering their contents;
+/// 1. versions (only a full prune): drop the versions no restore point inside the retention window
+///    needs — versions superseded at or before the cutoff (now − retention), deletion markers at
+///    the head committed at or before it — and container lifetimes that ended before it;
 /// 2. contents: drop those contents no remaining version uses (their extents go with them);
 /// 3. data files: drop the files that no extent and no uncommitted block references and that no
 ///    open reader has pinned, returning their names for the caller to unlink after the commit.
 ///
-/// The backup issue changes only `retentionCutoff` (keep what a restore point inside the window
-/// needs) and `removeAllBlobs` (keep a deleted container's journal).
+/// Writes never drop versions themselves: the full prune (hourly, and `backup.prune`) is the only
+/// step that moves the journal's earliest restore point, and it records how far it went
+/// (`backup.pruned-through`) so a retention made longer later never promises what is gone.
 extension BlobStore {
     /// Which versions a prune looks at.
     enum VersionScope {
-        /// One blob's history (after each write).
-        case blob(container: String, name: String)
-        /// Every version, plus contents and data files nothing references.
+        /// None (a write discarding uncommitted blocks, a container deletion).
+        case none
+        /// Every version outside the retention window, plus contents and data files nothing references.
         case all
-        /// Every version of a container, needed or not (the container is being removed).
-        case wholeContainer(String)
     }
 
     /// Which uncommitted blocks a prune drops.
@@ -34,29 +34,48 @@ extension BlobStore {
         case wholeContainer(String)
     }
 
+    /// What a full prune did.
+    public struct PruneReport: Sendable, Equatable {
+        /// Versions (including deletion markers) removed from the journal.
+        public var versionsRemoved: Int64
+        /// Data files removed, and their bytes.
+        public var filesRemoved: Int64
+        public var bytesFreed: Int64
+        /// The journal time before which no restore point remains (µs).
+        public var cutoff: Int64
+        /// When it ran (µs).
+        public var ranAt: Int64
+    }
+
     /// Uncommitted blocks live a week after their blob's last Put Block, as in Azure.
     static let uncommittedBlockLifetimeMicros: Int64 = 7 * 24 * 3600 * 1_000_000
 
     /// Versions superseded at or before this journal time (µs), and deletion markers committed at
-    /// or before it, are no longer needed. This release keeps no history: everything superseded
-    /// goes at once. (The backup issue returns `now − retention`.)
-    func retentionCutoff(now: Int64) -> Int64 { Int64.max }
+    /// or before it, are no longer needed by any restore point inside the retention window.
+    func retentionCutoff(now: Int64) -> Int64 { now - retention.micros }
 
-    /// Drops superseded versions, unreferenced contents and data files, and uncommitted blocks
-    /// older than a week; removes the freed files. Cheap enough to run periodically.
-    public func prune() throws(MedStoreError) {
-        try writeTransaction { () throws(MedStoreError) -> ((), [String]) in
-            ((), try prune(versions: .all, blocks: .expired))
-        }
+    /// The journal's present: the later of the wall clock and the last commit. Call with the lock held.
+    func journalNow() throws(MedStoreError) -> Int64 {
+        let lastCommit = try db.query("SELECT last_commit_us FROM blob_journal_clock WHERE id = 1").first?.int(0) ?? 0
+        return max(lastCommit, Int64((store.clock().timeIntervalSince1970 * 1_000_000).rounded(.down)))
     }
 
-    /// Removes every blob, version and uncommitted block of `container` and frees their files.
-    /// Call inside `store.locked` (not inside another transaction), before deleting the container row.
-    public func removeAllBlobs(container: String) throws(MedStoreError) {
-        let freed = try db.transaction { () throws(MedStoreError) -> [String] in
-            try prune(versions: .wholeContainer(container), blocks: .wholeContainer(container))
+    /// Drops what no restore point inside the retention window needs, unreferenced contents and
+    /// data files, and uncommitted blocks older than a week; removes the freed files. Cheap enough
+    /// to run periodically; its cost is proportional to what it removes plus one pass over contents.
+    @discardableResult
+    public func prune() throws(MedStoreError) -> PruneReport {
+        try writeTransaction { () throws(MedStoreError) -> (PruneReport, [String]) in
+            let now = try journalNow()
+            let cutoff = retentionCutoff(now: now)
+            let before = try db.query("SELECT count(*) FROM blob_versions")[0].int(0)
+            let freed = try prune(versions: .all, blocks: .expired)
+            let after = try db.query("SELECT count(*) FROM blob_versions")[0].int(0)
+            let report = PruneReport(versionsRemoved: before - after, filesRemoved: Int64(freed.count),
+                                     bytesFreed: lastFreedBytes, cutoff: cutoff, ranAt: now)
+            try BackupSettings.recordPrune(report, db: db)
+            return (report, freed)
         }
-        removeFiles(freed)
     }
 
     /// The prune step. Returns the names of data files whose rows it deleted; unlink them after
@@ -68,23 +87,15 @@ extension BlobStore {
             DELETE FROM temp.prune_contents;
             DELETE FROM temp.prune_files;
             """)
-        let lastCommit = try db.query("SELECT last_commit_us FROM blob_journal_clock WHERE id = 1").first?.int(0) ?? 0
-        let now = max(lastCommit, Int64((store.clock().timeIntervalSince1970 * 1_000_000).rounded(.down)))
-        let cutoff = retentionCutoff(now: now)
+        let now = try journalNow()
+        let cutoff = max(retentionCutoff(now: now), 0)
 
         // 1. Versions.
         var selections: [(String, [SQLiteValue])] = []
-        switch versions {
-        case .blob(let container, let name):
-            selections.append(("container = ? AND name = ? AND superseded_at IS NOT NULL AND superseded_at <= ?",
-                               [.text(container), .text(name), .integer(cutoff)]))
-            selections.append(("container = ? AND name = ? AND superseded_at IS NULL AND deleted = 1 AND committed_at <= ?",
-                               [.text(container), .text(name), .integer(cutoff)]))
-        case .all:
+        if case .all = versions {
             selections.append(("superseded_at IS NOT NULL AND superseded_at <= ?", [.integer(cutoff)]))
             selections.append(("superseded_at IS NULL AND deleted = 1 AND committed_at <= ?", [.integer(cutoff)]))
-        case .wholeContainer(let container):
-            selections.append(("container = ?", [.text(container)]))
+            try db.query("DELETE FROM container_lifetimes WHERE deleted_at IS NOT NULL AND deleted_at <= ?", [.integer(cutoff)])
         }
         for (condition, bindings) in selections {
             try db.query("INSERT OR IGNORE INTO temp.prune_contents SELECT content_id FROM blob_versions WHERE \(condition) AND content_id IS NOT NULL", bindings)
@@ -130,7 +141,7 @@ extension BlobStore {
 
     /// Deletes the rows of the data files listed in `temp.prune_files` that nothing references and
     /// no reader has pinned (pinned ones are remembered and freed when the last reader closes).
-    /// Returns their names. Call inside a transaction.
+    /// Returns their names (their total size is left in `lastFreedBytes`). Call inside a transaction.
     func releaseCandidateFiles() throws(MedStoreError) -> [String] {
         try db.execute("""
             DELETE FROM temp.prune_files WHERE
@@ -143,7 +154,9 @@ extension BlobStore {
                 try db.query("DELETE FROM temp.prune_files WHERE id = ?", [.integer(row.int(0))])
             }
         }
-        let names = try db.query("SELECT f.file_name FROM data_files f JOIN temp.prune_files p ON p.id = f.id").compactMap { $0.text(0) }
+        let rows = try db.query("SELECT f.file_name, f.size FROM data_files f JOIN temp.prune_files p ON p.id = f.id")
+        let names = rows.compactMap { $0.text(0) }
+        lastFreedBytes = rows.reduce(0) { $0 + $1.int(1) }
         try db.execute("DELETE FROM data_files WHERE id IN (SELECT id FROM temp.prune_files)")
         return names
     }

@@ -43,7 +43,7 @@ extension BlobStore {
                 if stored.contentMD5 == nil { stored.contentMD5 = data.md5 }
                 let version = try appendVersion(container: container, name: name, head: head, time: time,
                                                 contentID: contentID, content: stored, metadata: metadata)
-                let freed = try prune(versions: .blob(container: container, name: name),
+                let freed = try prune(versions: .none,
                                       blocks: .blob(container: container, name: name))
                 return (version.properties, freed)
             }

@@ -13,11 +13,7 @@ extension BlobStore {
         try files.prepare()
         var removedFiles = 0
         var removedTemp = 0
-        let freed = try store.locked { () throws(MedStoreError) -> [String] in
-            try db.transaction { () throws(MedStoreError) -> [String] in try prune(versions: .all, blocks: .expired) }
-        }
-        removeFiles(freed)
-        removedFiles += freed.count
+        removedFiles += Int(try prune().filesRemoved)
         try store.locked { () throws(MedStoreError) in
             for entry in BlobFiles.listDirectory(files.tempDirectory) {
                 let staged = entry.hasSuffix(".tmp") ? String(entry.dropLast(4)) : entry

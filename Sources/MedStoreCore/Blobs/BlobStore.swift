@@ -9,9 +9,10 @@ import MedStoreProtocol
 /// - Every change (put, block-list commit, delete, metadata or property change) inserts a new
 ///   version row; a version's content is an ordered list of extents (data file, offset, length), so
 ///   Put Block List composes blocks without copying and a metadata change shares the content.
-/// - What is no longer needed is removed by one prune step (`BlobStore+Prune.swift`); in this
-///   release superseded versions are dropped at once, and a data file goes when nothing
-///   references it (and no open reader uses it).
+/// - The journal is the backup: superseded versions stay for the retention window, so any
+///   container can be restored to any time inside it (`Backups/`). What no restore point needs is
+///   removed by one prune step (`BlobStore+Prune.swift`); a data file goes when nothing references
+///   it (and no open reader uses it).
 ///
 /// Every public method is safe from any thread. Methods documented "call inside `store.locked`"
 /// expect the caller to hold the store's lock.
@@ -39,12 +40,18 @@ public final class BlobStore: @unchecked Sendable {
     var deferredFiles: Set<Int64> = []
     /// Staged data files not yet committed or discarded (the sweep leaves them alone).
     var staging: Set<String> = []
+    /// Bytes of the data files the last `releaseCandidateFiles` removed.
+    var lastFreedBytes: Int64 = 0
+
+    /// How long the backup journal keeps history (changeable while serving).
+    public let retention: BackupRetention
 
     var db: SQLiteDatabase { store.db }
 
     /// An engine over `store` (whose migrations include `0002-blobs`).
-    public init(store: StateStore, logger: Logger) {
+    public init(store: StateStore, logger: Logger, retention: BackupRetention = BackupRetention()) {
         self.store = store
+        self.retention = retention
         self.logger = logger
         self.files = BlobFiles(stateDirectory: store.directory)
     }

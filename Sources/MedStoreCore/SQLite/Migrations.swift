@@ -140,6 +140,25 @@ public enum Migrations {
                 created_at INTEGER NOT NULL
             );
             """),
+        // The backup journal outlives containers: deleting a container now records a deletion
+        // version for each of its blobs (in BlobStore) instead of the trigger's cascade, and each
+        // time a container name exists is a lifetime (journal µs), so a restore knows whether the
+        // container existed at a time and can bring a deleted one back with its metadata.
+        Migration(name: "0006-backup-journal", sql: """
+            DROP TRIGGER containers_delete_blobs;
+            CREATE TABLE container_lifetimes (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                deleted_at INTEGER CHECK (deleted_at IS NULL OR deleted_at > created_at),
+                metadata TEXT
+            );
+            CREATE INDEX container_lifetimes_name ON container_lifetimes(name, created_at);
+            CREATE UNIQUE INDEX container_lifetimes_live ON container_lifetimes(name) WHERE deleted_at IS NULL;
+            CREATE INDEX container_lifetimes_deleted ON container_lifetimes(deleted_at) WHERE deleted_at IS NOT NULL;
+            INSERT INTO container_lifetimes (name, created_at, metadata)
+                SELECT name, created_at * 1000000, metadata FROM containers;
+            """),
     ]
 
     /// Runs pending migrations, each in its own transaction, and refuses a database whose

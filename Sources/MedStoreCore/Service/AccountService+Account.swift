@@ -63,7 +63,8 @@ extension AccountService {
         try locked { () throws(MedStoreError) -> AccountInfo in try accountInfo(requireAccount()) }
     }
 
-    /// Deletes the account, its keys, containers and allowed-IP rules. `confirmName` must match.
+    /// Deletes the account, its keys, containers, blobs, every backup (deleted containers' too) and
+    /// allowed-IP rules, in one transaction. `confirmName` must match.
     public func deleteAccount(confirmName: String) throws(MedStoreError) -> AccountDelete.Result {
         try locked { () throws(MedStoreError) -> AccountDelete.Result in
             let account = try requireAccount()
@@ -71,14 +72,13 @@ extension AccountService {
                 throw MedStoreError(.failedPrecondition,
                                     "confirmation '\(confirmName)' does not match the account name '\(account.name)'; nothing was deleted")
             }
-            for row in try db.query("SELECT name FROM containers") {
-                try blobs.removeAllBlobs(container: row.text(0) ?? "")
-            }
-            let containers = try db.transaction { () throws(MedStoreError) -> Int64 in
+            let (containers, freed) = try db.transaction { () throws(MedStoreError) -> (Int64, [String]) in
                 let count = try db.query("SELECT count(*) FROM containers")[0].int(0)
+                let freed = try blobs.removeEverything()
                 try db.execute("DELETE FROM containers; DELETE FROM ip_rules; DELETE FROM settings; DELETE FROM account_keys; DELETE FROM account;")
-                return count
+                return (count, freed)
             }
+            blobs.removeFiles(freed)
             try loadKeys()
             return AccountDelete.Result(name: account.name, containersDeleted: UInt64(containers))
         }

@@ -11,7 +11,10 @@ extension AccountService {
             if try containerRow(name) != nil {
                 throw MedStoreError(.containerAlreadyExists, "container '\(name)' already exists")
             }
-            try db.query("INSERT INTO containers (name, created_at) VALUES (?, ?)", [.text(name), .integer(created)])
+            try db.transaction { () throws(MedStoreError) in
+                try db.query("INSERT INTO containers (name, created_at) VALUES (?, ?)", [.text(name), .integer(created)])
+                try blobs.recordContainerCreated(name)
+            }
             return ContainerInfo(name: name, createdAt: Timestamp.format(unixSeconds: created))
         }
     }
@@ -25,14 +28,14 @@ extension AccountService {
         }
     }
 
-    /// Deletes a container and everything in it.
+    /// Deletes a container and everything in it; its history stays in the backup journal for the
+    /// retention window (`backup restore` can bring it back).
     public func deleteContainer(name: String) throws(MedStoreError) -> ContainerInfo {
         try ResourceNames.validateContainerName(name)
         return try locked { () throws(MedStoreError) -> ContainerInfo in
             _ = try requireAccount()
             let info = try requireContainer(name)
-            try blobs.removeAllBlobs(container: name)
-            try db.query("DELETE FROM containers WHERE name = ?", [.text(name)])
+            _ = try blobs.deleteContainerKeepingBackups(name)
             return info
         }
     }

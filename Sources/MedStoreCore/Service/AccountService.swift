@@ -48,7 +48,8 @@ public final class AccountService: @unchecked Sendable {
         self.store = store
         self.liveConfiguration = configuration
         self.liveClusterCIDRs = AccountService.parse(configuration.clusterNetworks)
-        self.blobs = BlobStore(store: store, logger: logger)
+        try BackupRetention.validate(configuration.backupRetentionDays)
+        self.blobs = BlobStore(store: store, logger: logger, retention: BackupRetention(days: configuration.backupRetentionDays))
         self.sealer = KeySealer(masterKey: masterKey, databasePath: store.db.path)
         let sealedNow = try store.locked { () throws(MedStoreError) -> Int in
             let count = try sealUnsealedKeys()
@@ -68,6 +69,13 @@ public final class AccountService: @unchecked Sendable {
             liveConfiguration.clusterNetworks = networks
             liveClusterCIDRs = parsed
         }
+    }
+
+    /// Changes the backup retention (days); the next prune and restore use it. Used by a
+    /// configuration reload.
+    public func updateBackupRetention(days: Int) throws(MedStoreError) {
+        try blobs.retention.update(days: days)
+        configurationLock.withLock { liveConfiguration.backupRetentionDays = days }
     }
 
     private static func parse(_ networks: [String]) -> [CIDR] {

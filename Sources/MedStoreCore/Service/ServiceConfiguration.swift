@@ -9,12 +9,16 @@ public struct ServiceConfiguration: Sendable {
     public var clusterNetworks: [String]
     /// The daemon's release version.
     public var daemonVersion: String
+    /// Days the backup journal keeps history (``BackupRetention/allowedDays``).
+    public var backupRetentionDays: Int
 
     /// Creates a configuration.
-    public init(blobEndpointTemplate: String, clusterNetworks: [String], daemonVersion: String) {
+    public init(blobEndpointTemplate: String, clusterNetworks: [String], daemonVersion: String,
+                backupRetentionDays: Int = BackupRetention.defaultDays) {
         self.blobEndpointTemplate = blobEndpointTemplate
         self.clusterNetworks = clusterNetworks
         self.daemonVersion = daemonVersion
+        self.backupRetentionDays = backupRetentionDays
     }
 
     /// The blob endpoint for `account`, without a trailing slash.

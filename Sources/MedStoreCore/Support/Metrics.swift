@@ -24,7 +24,8 @@ public final class Metrics: @unchecked Sendable {
         Family(name: "medstore_blob_bytes_in_total", type: "counter", help: "Request body bytes received by the blob API."),
         Family(name: "medstore_blob_bytes_out_total", type: "counter", help: "Response body bytes sent by the blob API."),
         Family(name: "medstore_auth_failures_total", type: "counter", help: "Blob API requests refused by the firewall or authentication, by Azure error code."),
-        Family(name: "medstore_prune_seconds", type: "histogram", help: "Duration of blob store prunes."),
+        Family(name: "medstore_prune_seconds", type: "histogram", help: "Duration of backup journal prunes (hourly and backup.prune)."),
+        Family(name: "medstore_restore_seconds", type: "histogram", help: "Duration of container restores (backup.restore)."),
         Family(name: "medstore_open_connections", type: "gauge", help: "Open connections by listener (control or blob)."),
     ]
 

@@ -12,7 +12,7 @@ extension Daemon {
     }
 
     /// `SIGHUP`: re-reads flags, environment and config file and applies what can change live
-    /// (log level, cluster networks, drain timeout) without touching connections. A setting that
+    /// (log level, cluster networks, drain timeout, backup retention) without touching connections. A setting that
     /// needs a restart is logged and left as it is; an invalid configuration is logged and
     /// nothing changes. systemd hears `RELOADING=1` before and `READY=1` after either way.
     /// Returns whether the new configuration was valid.
@@ -40,7 +40,8 @@ extension Daemon {
         }
         logger.notice("configuration reloaded", [("changed", changed.isEmpty ? "none" : changed.joined(separator: ",")),
                                                  ("log_level", "\(fresh.logLevel)"),
-                                                 ("cluster_networks", fresh.clusterNetworks.joined(separator: ","))])
+                                                 ("cluster_networks", fresh.clusterNetworks.joined(separator: ",")),
+                                                 ("backup_retention_days", "\(fresh.backupRetentionDays)")])
         return true
     }
 }

@@ -59,7 +59,8 @@ public final class Daemon: @unchecked Sendable {
                                          handler: slot, logger: logger)
         let configuration = ServiceConfiguration(
             blobEndpointTemplate: options.effectiveBlobEndpoint(boundPort: blobServer.boundPort),
-            clusterNetworks: options.clusterNetworks, daemonVersion: Daemon.version)
+            clusterNetworks: options.clusterNetworks, daemonVersion: Daemon.version,
+            backupRetentionDays: options.backupRetentionDays)
         do {
             self.service = try AccountService(stateDirectory: options.stateDirectory, configuration: configuration,
                                               masterKey: masterKey.key, logger: logger)
@@ -127,11 +128,17 @@ public final class Daemon: @unchecked Sendable {
     /// Blob requests handled since start.
     var blobRequestsServed: UInt64 { blobRequests.served }
 
-    /// Installs the live settings of `fresh` (log level, cluster networks, drain timeout).
+    /// Installs the live settings of `fresh` (log level, cluster networks, drain timeout, backup retention).
     func applyLive(_ fresh: DaemonOptions) {
         levelSwitch.level = fresh.logLevel
         service.updateClusterNetworks(fresh.clusterNetworks)
+        do {
+            try service.updateBackupRetention(days: fresh.backupRetentionDays)
+        } catch {
+            logger.error("reload: backup retention not changed", [("error", error.message)])
+        }
         stateLock.withLock {
+            currentOptions.backupRetentionDays = fresh.backupRetentionDays
             currentOptions.logLevel = fresh.logLevel
             currentOptions.clusterNetworks = fresh.clusterNetworks
             currentOptions.drainTimeoutSeconds = fresh.drainTimeoutSeconds

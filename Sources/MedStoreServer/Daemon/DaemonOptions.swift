@@ -41,6 +41,8 @@ public struct DaemonOptions: Sendable, Equatable {
     public var adminGroup: String = "medstore-admin"
     /// Members of this group are readers.
     public var readerGroup: String = "medstore-readers"
+    /// Days the backup journal keeps history (1–365).
+    public var backupRetentionDays: Int = BackupRetention.defaultDays
 
     /// Options with the given paths and every other setting at its default.
     public init(stateDirectory: String, socketPath: String) {
@@ -104,10 +106,12 @@ public struct DaemonOptions: Sendable, Equatable {
                                    database backups: a copied medstore.db alone reveals no key
           --metrics-listen HOST:PORT  serve Prometheus metrics at /metrics (MEDSTORE_METRICS_LISTEN); off by
                                    default; keep it on loopback (e.g. 127.0.0.1:9464)
+          --backup-retention-days N  days every container can be restored back to (MEDSTORE_BACKUP_RETENTION_DAYS),
+                                   1–365, default 35; older history is pruned hourly
           --version                print the version and exit
 
         signals: SIGTERM/SIGINT drain and exit 0; SIGHUP re-reads the configuration and applies
-        log-level, cluster-network and drain-timeout without dropping connections (other changes
+        log-level, cluster-network, drain-timeout and backup-retention-days without dropping connections (other changes
         need a restart). Under systemd: sd_notify (Type=notify), WATCHDOG=1 pings, socket
         activation (LISTEN_FDS; fds named "control" and "blob").
           -h, --help               print this help and exit

@@ -20,6 +20,7 @@ public enum DaemonSetting: String, CaseIterable, Sendable {
     case adminGroup = "admin-group"
     case readerGroup = "reader-group"
     case metricsListen = "metrics-listen"
+    case backupRetentionDays = "backup-retention-days"
 
     /// The config-file key and flag name (without `--`).
     public var key: String { rawValue }
@@ -32,7 +33,9 @@ public enum DaemonSetting: String, CaseIterable, Sendable {
     }
 
     /// Whether a reload (`SIGHUP`) applies a change of this setting without a restart.
-    public var isLive: Bool { self == .logLevel || self == .clusterNetwork || self == .drainTimeout }
+    public var isLive: Bool {
+        self == .logLevel || self == .clusterNetwork || self == .drainTimeout || self == .backupRetentionDays
+    }
 
     /// Checks `value` and stores it in `options`. `cluster-network` appends; callers reset the
     /// list when a new source (file, environment, flags) starts naming networks.
@@ -74,6 +77,12 @@ public enum DaemonSetting: String, CaseIterable, Sendable {
         case .metricsListen:
             _ = try HTTPListener.parse(value)
             options.metricsListen = value
+        case .backupRetentionDays:
+            guard let days = Int(value) else {
+                throw MedStoreError(.invalidArgument, "backup retention must be a whole number of days, got '\(value)'")
+            }
+            try BackupRetention.validate(days)
+            options.backupRetentionDays = days
         }
     }
 
@@ -97,6 +106,7 @@ public enum DaemonSetting: String, CaseIterable, Sendable {
         case .adminGroup: return [options.adminGroup]
         case .readerGroup: return [options.readerGroup]
         case .metricsListen: return options.metricsListen.map { [$0] } ?? []
+        case .backupRetentionDays: return [String(options.backupRetentionDays)]
         }
     }
 }

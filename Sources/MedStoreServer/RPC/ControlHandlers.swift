@@ -56,6 +56,18 @@ enum ControlHandlers {
         router.register(GrantAdd.self) { p in try service.addGrant(p) }
         router.register(GrantList.self) { _ in try service.listGrants() }
         router.register(GrantRemove.self) { p in try service.removeGrant(id: p.id) }
+        router.register(BackupShow.self) { p in try service.backupInfo(container: p.container) }
+        router.register(BackupDeleted.self) { _ in try service.deletedContainers() }
+        router.register(BackupRestore.self) { p in
+            let result = try service.restoreContainer(p.container, to: p.to, into: p.into)
+            facts.metrics.observe("medstore_restore_seconds", seconds: result.durationMs / 1000)
+            return result
+        }
+        router.register(BackupPrune.self) { _ in
+            let result = try service.pruneBackups()
+            facts.metrics.observe("medstore_prune_seconds", seconds: result.durationMs / 1000)
+            return result
+        }
         return router
     }
 

@@ -60,9 +60,12 @@ struct ArgumentScanner: Sendable {
         return result
     }
 
-    /// Whether `word` is written like an option: starts with `-` and is not just `-`.
+    /// Whether `word` is written like an option: starts with `-` and is not just `-`, nor a dash
+    /// and a digit (a relative time such as `-2h` is a value; no option is named like that).
     static func looksLikeOption(_ word: String) -> Bool {
-        word.hasPrefix("-") && word != "-"
+        guard word.hasPrefix("-") && word != "-" else { return false }
+        let second = word.dropFirst().first
+        return !(second.map { $0.isASCII && $0.isNumber } ?? false)
     }
 
     /// Splits `--name=value` into its name and value; a word without `=` has no inline value.

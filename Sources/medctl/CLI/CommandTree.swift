@@ -54,6 +54,12 @@ enum CommandTree {
             .command(TokenContainerCommand.self),
             .command(TokenBlobCommand.self),
         ]),
+        .group(name: "backup", summary: "point-in-time container backups", children: [
+            .command(BackupShowCommand.self),
+            .command(BackupRestoreCommand.self),
+            .command(BackupDeletedCommand.self),
+            .command(BackupPruneCommand.self),
+        ]),
         .group(name: "ip", summary: "the account firewall's allowed addresses", children: [
             .command(IPListCommand.self),
             .command(IPAllowCommand.self),

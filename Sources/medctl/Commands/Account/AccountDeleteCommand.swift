@@ -4,10 +4,11 @@ import MedStoreProtocol
 struct AccountDeleteCommand: Command {
     static let spec = CommandSpec(
         path: ["account", "delete"],
-        summary: "delete the account, its keys, containers and allowed-IP rules",
+        summary: "delete the account, its keys, containers, every backup and allowed-IP rules",
         discussion: """
-        Deletes the account, both keys, every container with its contents, and the allowed-IP
-        rules. Tokens stop working. There is no undo: --confirm must repeat the account's name.
+        Deletes the account, both keys, every container with its contents, every backup (deleted
+        containers' too: nothing can be restored afterwards), and the allowed-IP rules. Tokens
+        stop working. There is no undo: --confirm must repeat the account's name.
         """,
         options: [
             .value("--confirm", "N", "the account's name, to confirm (required)"),
@@ -28,7 +29,7 @@ struct AccountDeleteCommand: Command {
         let deleted = try await context.client.deleteAccount(confirmName: confirmName)
         try context.printer.emit(deleted) {
             let containers = deleted.containersDeleted == 1 ? "1 container" : "\(deleted.containersDeleted) containers"
-            return "Deleted account \(TerminalText.clean(deleted.name)), its keys, \(containers) and its allowed-IP rules."
+            return "Deleted account \(TerminalText.clean(deleted.name)), its keys, \(containers), every backup and its allowed-IP rules."
         }
     }
 }

@@ -1,0 +1,44 @@
+import Foundation
+import MedStoreProtocol
+
+/// A restore point: the TIME of `backup restore`, as RFC 3339 (`2026-12-01T10:15:00Z`, fractions
+/// and offsets allowed) or relative to now (`-90s`, `-15m`, `-2h`, `-3d`), resolved to
+/// journal microseconds.
+public enum RestorePoint {
+    /// Resolves `text` against `now`: a leading `-` takes a duration back from now (any duration
+    /// ``SASTime/parseDuration(_:)`` accepts, e.g. `-2h`, `-3d`, `-1d12h`); anything else is an
+    /// absolute time as ``SASTime/parseUserTime(_:)`` accepts it (RFC 3339, whole seconds).
+    ///
+    /// - Throws: `invalidArgument` naming the accepted forms.
+    public static func resolve(_ text: String, now: Date) throws(MedStoreError) -> Int64 {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("-") {
+            do {
+                let seconds = try SASTime.parseDuration(String(trimmed.dropFirst()))
+                return micros(now) - Int64(seconds) * 1_000_000
+            } catch {
+                throw MedStoreError(.invalidArgument, "restore time '\(text)': \(error.message)")
+            }
+        }
+        do {
+            return micros(try SASTime.parseUserTime(trimmed))
+        } catch {
+            throw MedStoreError(.invalidArgument,
+                "restore time '\(text)' is neither RFC 3339 (\(SASTime.userTimeForms)) nor relative to now (-90s, -15m, -2h, -3d, -1d12h)")
+        }
+    }
+
+    /// Journal microseconds of a date.
+    static func micros(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
+    }
+
+    /// RFC 3339 text (UTC, with microseconds when not whole seconds) of journal microseconds.
+    public static func format(_ micros: Int64) -> String {
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let fraction = micros - seconds * 1_000_000
+        let whole = Timestamp.format(unixSeconds: seconds)
+        guard fraction != 0 else { return whole }
+        return String(whole.dropLast()) + "." + String(format: "%06d", fraction) + "Z"
+    }
+}
