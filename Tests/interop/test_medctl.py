@@ -77,7 +77,7 @@ def test_status_json_both_positions(daemon):
         st = json.loads(out)
         for f in ("daemonVersion", "protocolVersion", "startedAt", "uptimeSeconds", "accountPresent", "containerCount", "clusterNetworks", "requestsServed"):
             assert f in st, (f, st)
-        assert st["protocolVersion"] == "1.1" and st["accountPresent"] is False
+        assert st["protocolVersion"] == "1.2" and st["accountPresent"] is False
 
 
 def test_help(daemon):

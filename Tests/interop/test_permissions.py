@@ -142,6 +142,10 @@ def methods(keyfile: str, tag: str):
                        "--max-ttl", "1m"], "admin"),
         ("grant.list", ["grant", "list"], "admin"),
         ("grant.remove", ["grant", "remove", "9999"], "admin"),
+        ("backup.show", ["backup", "show", "ward-a"], "reader"),
+        ("backup.deleted", ["backup", "deleted"], "reader"),
+        ("backup.restore", ["backup", "restore", "ward-a", "--to", "2000-01-01T00:00:00Z"], "admin"),
+        ("backup.prune", ["backup", "prune"], "admin"),
     ]
 
 
