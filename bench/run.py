@@ -69,6 +69,7 @@ P = {
     "cli_rounds": 3 if QUICK else 10,
     "cli_medctl_per_round": 3,
     "start_runs": 2 if QUICK else 5,
+    "restore_blobs": 10_000 if QUICK else 100_000,
     "containers": 100_000,
     "dd_bytes": (64 if QUICK else 1024) * MiB,
     "iperf_seconds": 1 if QUICK else 3,
@@ -286,10 +287,12 @@ class Medstored:
         self.proc: Optional[subprocess.Popen] = None
         #: stops where medstored had not exited 20 s after SIGTERM (it was then killed)
         self.stuck_stops: list[str] = []
+        #: more flags (e.g. --config)
+        self.extra_args: list[str] = []
 
     def argv(self) -> list[str]:
         return [str(self.bins / "medstored"), "--state-dir", str(self.state), "--socket", self.socket,
-                "--blob-listen", f"127.0.0.1:{self.port}"]
+                "--blob-listen", f"127.0.0.1:{self.port}", *self.extra_args]
 
     def start(self, timeout: float = 30) -> float:
         """Starts the daemon; returns seconds from exec to the first answered hello."""
@@ -993,8 +996,67 @@ class Bench:
 
     # 9 -------------------------------------------------------------------------------------------
     def b9_restore(self) -> None:
-        self.rep.row("9", "restore of a container with 100,000 blobs / 1,000,000 versions",
-                     "not yet implemented (issue 4)", "—", "—", "≤ 5 s", None)
+        """Restore and prune on a journal of 1,000,000 versions each, written by `medstore-bench
+        journal-fixture` into a second daemon's stopped state dir (the journal's shape: 100,000
+        blobs x 10 versions interleaved over two days; for the prune, 100,000 x 11 over 30 to 20
+        days ago, expired by a retention reloaded down to 7 days)."""
+        blobs = P["restore_blobs"]
+        work = self.work / "b9"
+        work.mkdir()
+        d = Medstored(self.bins, work, Path(tempfile.mkdtemp(prefix="msb9-", dir="/tmp")))
+        conf = work / "medstored.conf"
+        conf.write_text("backup-retention-days = 35\n")
+        d.extra_args = ["--config", str(conf)]
+        d.state.mkdir(mode=0o700)
+        gen: dict[str, dict] = {}
+        for name, versions, since, until in (("restore", 10, "2", "0.01"), ("expired", 11, "30", "20")):
+            t0 = time.perf_counter()
+            gen[name] = bench_json(self.bins, "journal-fixture", "--state-dir", str(d.state), "--container", name,
+                                   "--blobs", str(blobs), "--versions", str(versions), "--from-days-ago", since,
+                                   "--to-days-ago", until, timeout=900)
+            gen[name]["wall"] = time.perf_counter() - t0
+        d.start(timeout=120)
+        try:
+            t0 = time.perf_counter()
+            res = json.loads(d.medctl("--json", "backup", "restore", "restore", "--to", gen["restore"]["midpoint"],
+                                      timeout=600).stdout)
+            wall = time.perf_counter() - t0
+            info = json.loads(d.medctl("--json", "backup", "show", "restore").stdout)
+            if info["liveBlobs"] != blobs:
+                raise RuntimeError(f"after the restore {info['liveBlobs']} blobs are live, expected {blobs}")
+            conf.write_text("backup-retention-days = 7\n")
+            os.kill(d.pid, signal.SIGHUP)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                if json.loads(d.medctl("--json", "backup", "show", "expired").stdout)["retentionDays"] == 7:
+                    break
+                time.sleep(0.05)
+            t1 = time.perf_counter()
+            pr = json.loads(d.medctl("--json", "backup", "prune", timeout=600).stdout)
+            prune_wall = time.perf_counter() - t1
+        finally:
+            d.stop()
+        versions = gen["restore"]["versions"]
+        changed = res["restored"] + res["removed"] + res["reverted"]
+        secs = res["durationMs"] / 1e3
+        self.rep.row("9", f"restore of a container with {blobs:,} blobs / {versions:,} versions", f"{fmt(secs, 2)} s",
+                     f"{changed:,} blobs differed", "—", "≤ 5 s", secs <= 5)
+        psecs = pr["durationMs"] / 1e3
+        self.rep.row("9b", f"prune of {pr['versionsRemoved']:,} expired versions", f"{fmt(psecs, 2)} s", "—", "—",
+                     "≤ 10 s", psecs <= 10 and pr["versionsRemoved"] >= gen["expired"]["versions"] - blobs)
+        self.rep.detail("9. Restore and prune", [
+            "Journal written by `medstore-bench journal-fixture` (one SQLite transaction each, daemon stopped): "
+            f"`restore`: {blobs:,} blobs x 10 versions interleaved over 2 days ({gen['restore']['wall']:.1f} s); "
+            f"`expired`: {blobs:,} blobs x 11 versions 30 to 20 days ago ({gen['expired']['wall']:.1f} s). Versions share "
+            "8 real data files, as the journal shares data between versions.",
+            "",
+            f"- `medctl backup restore restore --to {gen['restore']['midpoint']}` (the midpoint: every blob changed "
+            f"after it): restored {res['restored']:,}, removed {res['removed']:,}, reverted {res['reverted']:,}; "
+            f"{secs:.2f} s inside the daemon (one transaction), {wall:.2f} s for the whole medctl process",
+            f"- retention reloaded from 35 to 7 days (SIGHUP), then `medctl backup prune`: removed "
+            f"{pr['versionsRemoved']:,} versions and {pr['filesRemoved']} files in {psecs:.2f} s inside the daemon "
+            f"({prune_wall:.2f} s for the medctl process)",
+        ])
 
     # 10 ------------------------------------------------------------------------------------------
     def b10_start(self) -> None:
@@ -1271,7 +1333,7 @@ def main() -> int:
         b.guarded("3", "CLI wall time", b.b3_cli)
         b.guarded("4–7", "transfers and peak RSS", b.b4to7_transfers)
         b.guarded("8", "Python SDK transfers", b.b8_sdk)
-        b.b9_restore()
+        b.guarded("9", "restore and prune", b.b9_restore)
         b.guarded("10", "start to ready with 100,000 containers", b.b10_start)
         b.d.stop()
         b.nginx.stop()
