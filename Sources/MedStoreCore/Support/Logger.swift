@@ -1,4 +1,5 @@
 import Foundation
+import MedStoreProtocol
 
 /// Severity, with the syslog priority journald reads from a `<N>` line prefix.
 public enum LogLevel: Int, Sendable, CaseIterable {
@@ -68,7 +69,7 @@ public struct Logger: Sendable {
         guard level.rawValue <= effectiveLevel.rawValue else { return }
         var line = "<\(level.rawValue)>\(message)"
         for (key, value) in fields {
-            line += " \(key)=\(Logger.quote(value))"
+            line += " \(key)=\(Logger.quote(SecretShape.redact(value)))"
         }
         sink(line + "\n")
     }

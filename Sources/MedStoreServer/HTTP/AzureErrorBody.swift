@@ -11,7 +11,7 @@ public enum AzureErrorBody {
     public static func xml(code: String, message: String, requestID: String, time: Date = Date(),
                            details: [(String, String)] = []) -> [UInt8] {
         var text = "<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>\(XMLWriter.escape(code))</Code><Message>"
-        text += XMLWriter.escape(message) + "\nRequestId:\(XMLWriter.escape(requestID))\nTime:\(HTTPServerDate.iso8601Ticks(time))</Message>"
+        text += XMLWriter.escape(SecretShape.redact(message)) + "\nRequestId:\(XMLWriter.escape(requestID))\nTime:\(HTTPServerDate.iso8601Ticks(time))</Message>"
         for (name, value) in details where isElementName(name) {
             text += "<\(name)>\(XMLWriter.escape(value))</\(name)>"
         }

@@ -190,7 +190,9 @@ final class ControlConnection: @unchecked Sendable {
     }
 
     /// Sends one reply frame; a reply too large for a frame becomes a `resourceExhausted` error.
-    private func reply(_ response: ResponseEnvelope) {
+    private func reply(_ unredacted: ResponseEnvelope) {
+        var response = unredacted
+        if case .error(let error) = response.outcome { response.outcome = .error(SecretShape.redact(error)) }
         var bytes: [UInt8]
         do {
             bytes = try FrameEncoder.frame(response.encoded())
