@@ -3,11 +3,12 @@
 /// key into the wrong field (a key name, a restore time, a container name) must not get it echoed
 /// into a reply or the journal.
 ///
-/// A run of base64/hex alphabet characters (`A-Z a-z 0-9 + / = _ -`) is secret-shaped when it is
-/// 64 characters or longer, or 40 or longer and not written like a name (it has a capital letter,
-/// `+`, `/`, `=` or `_`). A 64-byte account key is 86–88 such characters in base64 and 128 in hex;
-/// container names (at most 63 of `a-z0-9-`), ETags and 16-digit token fingerprints are not
-/// secret-shaped. Each secret-shaped run is replaced by `[N characters removed]`.
+/// A run of base64/hex alphabet characters (`A-Z a-z 0-9 + / = _ -`) at least 40 long is
+/// secret-shaped when it holds 64 or more hex digits in a row, or looks like random base64: at
+/// least 4 capitals, 4 small letters and 2 digits, and at most one `/` per 16 characters. A
+/// 64-byte account key is 86–88 such characters in base64 (and its first 40 already qualify) and
+/// 128 in hex. Container names, paths (`/var/lib/medstore/...`: slashes, no capitals), ETags and
+/// 16-digit token fingerprints are not. Each secret-shaped run becomes `[N characters removed]`.
 public enum SecretShape {
     /// `text` with every secret-shaped run replaced.
     public static func redact(_ text: String) -> String {
@@ -22,13 +23,9 @@ public enum SecretShape {
                 continue
             }
             var end = index
-            var nameLike = true
-            while end < scalars.count, isAlphabet(scalars[end]) {
-                if !isNameCharacter(scalars[end]) { nameLike = false }
-                end += 1
-            }
+            while end < scalars.count, isAlphabet(scalars[end]) { end += 1 }
             let length = end - index
-            if length >= 64 || (length >= 40 && !nameLike) {
+            if length >= 40 && isSecretShaped(scalars[index..<end]) {
                 out.append(contentsOf: "[\(length) characters removed]".unicodeScalars)
             } else {
                 out.append(contentsOf: scalars[index..<end])
@@ -51,10 +48,21 @@ public enum SecretShape {
         }
     }
 
-    private static func isNameCharacter(_ s: Unicode.Scalar) -> Bool {
-        switch s {
-        case "a"..."z", "0"..."9", "-": return true
-        default: return false
+    private static func isSecretShaped(_ run: ArraySlice<Unicode.Scalar>) -> Bool {
+        var upper = 0, lower = 0, digits = 0, slashes = 0, hexRun = 0, longestHexRun = 0
+        for s in run {
+            switch s {
+            case "A"..."Z": upper += 1
+            case "a"..."z": lower += 1
+            case "0"..."9": digits += 1
+            case "/": slashes += 1
+            default: break
+            }
+            let hex = ("0"..."9").contains(s) || ("a"..."f").contains(s) || ("A"..."F").contains(s)
+            hexRun = hex ? hexRun + 1 : 0
+            longestHexRun = max(longestHexRun, hexRun)
         }
+        if longestHexRun >= 64 { return true }
+        return upper >= 4 && lower >= 4 && digits >= 2 && slashes * 16 <= run.count
     }
 }

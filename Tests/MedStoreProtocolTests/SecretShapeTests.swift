@@ -27,6 +27,9 @@ struct SecretShapeTests {
             "ETag \"0x8DE1A2B3C4D5E6F\" does not match",
             "restore time 2026-12-01T10:15:00Z is before the retained window",
             String(repeating: "short words ", count: 20),
+            "/tmp/pytest-of-root/pytest-65/test_notify_and_sighup_reload_0/medstored.conf:1: unknown key",
+            "/home/Alice/Documents/Project2024/Data/Reports2025/Q1/medstored.conf",
+            "path=/var/lib/medstore/blobs/ab/cd/abcdef0123456789abcdef0123456789",
         ]
         for text in ordinary { #expect(SecretShape.redact(text) == text) }
     }

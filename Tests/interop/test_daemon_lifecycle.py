@@ -151,7 +151,7 @@ def test_help_and_version_exit_0():
         assert "--state-dir" in text and "--socket" in text and "--blob-endpoint" in text
     p = subprocess.run([str(MEDSTORED), "--version"], capture_output=True, text=True, timeout=10, env=clean_env())
     assert p.returncode == 0
-    assert "1.1" in p.stdout, "--version prints the protocol version too"
+    assert "protocol 1.2" in p.stdout, "--version prints the protocol version too"
 
 
 def test_bad_flag_exits_64():

@@ -67,7 +67,7 @@ def test_status_human(daemon, client):
     version = client.server_hello["daemonVersion"]
     out = ok(daemon, "status")
     assert version in out, out
-    assert "1.1" in out, "status should show the protocol version"
+    assert "protocol version:  1.2" in out, "status should show the protocol version"
 
 
 def test_status_json_both_positions(daemon):
