@@ -45,6 +45,7 @@ from interop_support import (
 )
 
 __all__ = [
+    "age_journal",
     "ACCOUNT",
     "PRIMARY_KEY",
     "SECONDARY_KEY",
@@ -429,6 +430,21 @@ class BlobDaemon:
         if not d.exists():
             return []
         return sorted(str(p.relative_to(d)) for p in d.rglob("*") if p.is_file())
+
+
+def age_journal(bd: "BlobDaemon", days: float) -> None:
+    """Make the backup journal `days` older (every commit, supersession and container lifetime),
+    with the daemon stopped, then start it again: its start-up prune then sees history that has
+    really left the retention window. The wall clock stays; only the journal is moved back."""
+    import sqlite3
+
+    assert bd.stop() == 0
+    shift = int(days * 86_400 * 1_000_000)
+    with sqlite3.connect(str(bd.state_dir / "medstore.db")) as con:
+        con.execute("UPDATE blob_versions SET committed_at = committed_at - ?1, created_at = created_at - ?1, "
+                    "superseded_at = superseded_at - ?1", (shift,))
+        con.execute("UPDATE container_lifetimes SET created_at = created_at - ?1, deleted_at = deleted_at - ?1", (shift,))
+    bd.start()
 
 
 def _start_daemon(args=(), containers=(), **kw) -> BlobDaemon:

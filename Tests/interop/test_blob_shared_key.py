@@ -186,9 +186,12 @@ def test_invalid_container_names(blob_daemon, svc, name, codes):
     assert name not in [c.name for c in svc.list_containers()]
 
 
-def test_container_delete_frees_its_blobs(blob_daemon, svc):
+def test_container_delete_keeps_its_blobs_for_backups_then_frees_them(fresh_blob_daemon):
+    bd = fresh_blob_daemon
+    svc = bd.service_client(PRIMARY_KEY)
+
     def used():
-        root = blob_daemon.state_dir / "blobs"
+        root = bd.state_dir / "blobs"
         return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
 
     base = used()
@@ -197,4 +200,8 @@ def test_container_delete_frees_its_blobs(blob_daemon, svc):
         cc.upload_blob(f"b{i}", os.urandom(1024 * 1024))
     assert used() - base >= 3 * 1024 * 1024
     svc.delete_container("sk-space")
-    assert wait_until(lambda: used() - base < 64 * 1024, 5), f"{used() - base} bytes left after the container went"
+    assert used() - base >= 3 * 1024 * 1024, "a deleted container's blobs stay restorable"
+    assert [c["name"] for c in bd.medctl_json("backup", "deleted")["containers"]] == ["sk-space"]
+    age_journal(bd, 36)
+    assert used() - base < 64 * 1024, f"{used() - base} bytes left after the retention window passed"
+    assert bd.medctl_json("backup", "deleted")["containers"] == []
