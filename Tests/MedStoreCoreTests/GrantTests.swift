@@ -32,14 +32,14 @@ private func denial(_ grants: [Grant], container: String = "ward-a", blob: Strin
 @Suite("Roles, method policy and grants")
 struct GrantTests {
     @Test func methodTableGivesEveryMethodARole() {
-        let reader = ["status", "account.show", "keys.show", "container.list", "container.show", "ip.list"]
+        let reader = ["status", "account.show", "keys.show", "container.list", "container.show", "ip.list", "token.list"]
         for method in MethodRegistry.names {
             let role = MethodPolicy.requiredRole(for: method)
             if method == "hello" {
                 #expect(role == .stranger)
             } else if reader.contains(method) {
                 #expect(role == .reader, "\(method)")
-            } else if method.hasPrefix("token.") {
+            } else if ["token.container", "token.blob"].contains(method) {
                 #expect(role == .issuer, "\(method)")
             } else {
                 #expect(role == .admin, "\(method)")

@@ -14,6 +14,7 @@ public enum MethodPolicy {
         IPList.name: .reader,
         TokenContainer.name: .issuer,
         TokenBlob.name: .issuer,
+        TokenList.name: .reader,
     ]
 
     /// The weakest role that may call `method` (admin for anything not listed).

@@ -63,7 +63,7 @@ extension AccountService {
         try locked { () throws(MedStoreError) -> AccountInfo in try accountInfo(requireAccount()) }
     }
 
-    /// Deletes the account, its keys, containers and allowed-IP rules. `confirmName` must match.
+    /// Deletes the account, its keys, containers, allowed-IP rules and token records. `confirmName` must match.
     public func deleteAccount(confirmName: String) throws(MedStoreError) -> AccountDelete.Result {
         try locked { () throws(MedStoreError) -> AccountDelete.Result in
             let account = try requireAccount()
@@ -77,9 +77,11 @@ extension AccountService {
             let containers = try db.transaction { () throws(MedStoreError) -> Int64 in
                 let count = try db.query("SELECT count(*) FROM containers")[0].int(0)
                 try db.execute("DELETE FROM containers; DELETE FROM ip_rules; DELETE FROM settings; DELETE FROM account_keys; DELETE FROM account;")
+                try db.execute("DELETE FROM issued_tokens")
                 return count
             }
             try loadKeys()
+            revokedTokens = RevokedTokenSet()
             return AccountDelete.Result(name: account.name, containersDeleted: UInt64(containers))
         }
     }
