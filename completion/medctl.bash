@@ -22,7 +22,7 @@ _medctl() {
             account) COMPREPLY=($(compgen -W "create import show delete" -- "$cur")) ;;
             keys) COMPREPLY=($(compgen -W "show switch regenerate" -- "$cur")) ;;
             container) COMPREPLY=($(compgen -W "create list show delete" -- "$cur")) ;;
-            token) COMPREPLY=($(compgen -W "container blob" -- "$cur")) ;;
+            token) COMPREPLY=($(compgen -W "container blob list revoke" -- "$cur")) ;;
             ip) COMPREPLY=($(compgen -W "list allow remove" -- "$cur")) ;;
             grant) COMPREPLY=($(compgen -W "add list remove" -- "$cur")) ;;
             backup) COMPREPLY=($(compgen -W "show restore deleted prune" -- "$cur")) ;;
@@ -31,8 +31,14 @@ _medctl() {
         esac
         return
     fi
+    if [[ "$prev" == "--all-for-key" ]]; then
+        COMPREPLY=($(compgen -W "primary secondary" -- "$cur")); return
+    fi
     case "$command $sub" in
-        "keys switch"|"keys regenerate") COMPREPLY=($(compgen -W "primary secondary" -- "$cur")) ;;
+        "keys switch") COMPREPLY=($(compgen -W "primary secondary" -- "$cur")) ;;
+        "keys regenerate") COMPREPLY=($(compgen -W "primary secondary --force --yes --dry-run $globals" -- "$cur")) ;;
+        "token list") COMPREPLY=($(compgen -W "--active --container $globals" -- "$cur")) ;;
+        "token revoke") COMPREPLY=($(compgen -W "--all-for-key --container $globals" -- "$cur")) ;;
         "backup restore") COMPREPLY=($(compgen -W "--to --into $globals" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
     esac

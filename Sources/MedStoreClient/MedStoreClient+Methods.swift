@@ -36,8 +36,9 @@ extension MedStoreClient {
         try await call(KeysSwitch.self, .init(key: key))
     }
 
-    /// Replaces `key` with fresh bytes; `force` is needed for the key that signs tokens.
-    public func regenerateKey(_ key: KeyName, force: Bool = false) async throws(MedStoreError) -> KeysInfo {
+    /// Replaces `key` with fresh bytes; `force` is needed for the key that signs tokens. The
+    /// result says which recorded tokens it invalidated (daemons from protocol 1.2 on).
+    public func regenerateKey(_ key: KeyName, force: Bool = false) async throws(MedStoreError) -> KeysRegenerate.Result {
         try await call(KeysRegenerate.self, .init(key: key, force: force ? true : nil))
     }
 

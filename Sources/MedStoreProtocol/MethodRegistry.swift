@@ -9,6 +9,7 @@ public enum MethodRegistry {
         TokenContainer.self, TokenBlob.self,
         IPList.self, IPAllow.self, IPRemove.self,
         GrantAdd.self, GrantList.self, GrantRemove.self,
+        TokenList.self, TokenRevoke.self,
         BackupShow.self, BackupRestore.self, BackupDeleted.self, BackupPrune.self,
     ]
 

@@ -1,6 +1,7 @@
 // Unit tests of medctl's pure parsing and formatting logic.
 import XCTest
 @testable import medctl
+import MedStoreProtocol
 
 final class DurationParserTests: XCTestCase {
     func testAcceptedForms() throws {
@@ -120,6 +121,30 @@ final class InvocationTests: XCTestCase {
         XCTAssertNil((blob as? TokenBlobCommand)?.token.tokenOptions.httpsOnly)
     }
 
+    func testTokenRegistryCommands() throws {
+        let (list, _) = try command(["token", "list", "--active", "--container", "ward-a"])
+        let listing = try XCTUnwrap(list as? TokenListCommand)
+        XCTAssertTrue(listing.activeOnly)
+        XCTAssertEqual(listing.container, "ward-a")
+        XCTAssertEqual((try command(["token", "revoke", "12"]).0 as? TokenRevokeCommand)?.params, .init(id: 12))
+        XCTAssertEqual((try command(["token", "revoke", "--all-for-key", "secondary"]).0 as? TokenRevokeCommand)?.params,
+                       .init(allForKey: .secondary))
+        XCTAssertEqual((try command(["token", "revoke", "--container", "lab-b"]).0 as? TokenRevokeCommand)?.params,
+                       .init(container: "lab-b"))
+        let regenerate = try XCTUnwrap(try command(["keys", "regenerate", "primary", "--force", "--yes"]).0 as? KeysRegenerateCommand)
+        XCTAssertTrue(regenerate.force && regenerate.yes && !regenerate.dryRun)
+        XCTAssertTrue((try command(["keys", "regenerate", "secondary", "--dry-run"]).0 as? KeysRegenerateCommand)?.dryRun == true)
+    }
+
+    func testTokenImpactSummary() {
+        XCTAssertEqual(TokenImpact(tokens: 0, callers: []).summaryText, "no unexpired tokens")
+        XCTAssertEqual(TokenImpact(tokens: 1, callers: [.init(caller: "uid 0 (root)", uid: 0, tokens: 1)]).summaryText,
+                       "1 unexpired token: uid 0 (root) ×1")
+        let many = (0..<12).map { CallerTokenCount(caller: "uid \($0)", uid: UInt32($0), tokens: 2) }
+        XCTAssertEqual(TokenImpact(tokens: 24, callers: many).summaryText,
+                       "24 unexpired tokens: " + (0..<10).map { "uid \($0) ×2" }.joined(separator: ", ") + ", and 2 more callers")
+    }
+
     func testUsageErrorsAreFoundBeforeConnecting() {
         for words in [[], ["account"], ["bogus"], ["account", "bogus"], ["status", "extra"], ["account", "delete"],
                       ["token", "container", "c", "--permissions", "r"],
@@ -129,6 +154,9 @@ final class InvocationTests: XCTestCase {
                       ["token", "container", "c", "--permissions", "r", "--ttl", "0s"],
                       ["token", "blob", "c", "--permissions", "r", "--ttl", "1h"],
                       ["keys", "regenerate"], ["keys", "regenerate", "third"], ["keys", "switch", "third"],
+                      ["token", "revoke"], ["token", "revoke", "0"], ["token", "revoke", "x1"], ["token", "revoke", "1", "2"],
+                      ["token", "revoke", "1", "--container", "c"], ["token", "revoke", "--all-for-key", "both"],
+                      ["token", "revoke", "--all-for-key", "primary", "--container", "c"], ["token", "list", "extra"],
                       ["account", "import", "--name", "a", "--primary-key-file", "-", "--secondary-key-file", "-"],
                       ["account", "import", "--name", "a", "--primary-key-file", "f"],
                       ["--name", "x", "account", "create"], ["status", "--socket="], ["status", "--json=1"]] {

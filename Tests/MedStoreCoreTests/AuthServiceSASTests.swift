@@ -67,7 +67,7 @@ struct AuthServiceSASTests {
         #expect(list?.permissions.canonical == "rl")
         #expect(list?.resource == .container)
         #expect(list?.signedWith == .primary)
-        #expect(list?.fingerprint == "44be20bfabbf4cd7")
+        #expect(list?.fingerprint == "cd0325e1d8a15fec")
         #expect(list?.responseOverrides.isEmpty == true)
         _ = try AuthFixtures.authenticate(sasRequest(.getBlob, SDKTokens.containerReadList))
 
@@ -315,7 +315,7 @@ struct AuthServiceSASTests {
         let lines = sink.lines
         #expect(lines.count == 1)
         let line = lines.first ?? ""
-        #expect(line.contains("token=44be20bfabbf4cd7"))
+        #expect(line.contains("token=cd0325e1d8a15fec"))
         #expect(line.contains("code=AuthorizationSourceIPMismatch"))
         #expect(line.contains("peer=127.0.0.2"))
         #expect(!line.contains("ipJF8FuW1YUBybgIcd2gTxvOgKYTk2o906VTcgFgyOI"))

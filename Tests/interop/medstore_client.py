@@ -86,6 +86,8 @@ METHODS = (
     "container.list",
     "token.container",
     "token.blob",
+    "token.list",
+    "token.revoke",
     "ip.list",
     "ip.allow",
     "ip.remove",

@@ -475,7 +475,11 @@ def test_keys_switch_and_regenerate(fresh_blob_daemon):
     assert get(t_secondary).status_code == 200
 
     # regenerating the primary breaks tokens signed with its old bytes at once, not the others
-    bd.medctl_json("keys", "regenerate", "primary")
+    # (it invalidates issued tokens, so medctl wants --yes)
+    rc, _, err = bd.medctl("keys", "regenerate", "primary")
+    assert rc == 1 and "pass --yes" in err, err
+    assert get(t_primary).status_code == 200
+    bd.medctl_json("keys", "regenerate", "primary", "--yes")
     assert_azure_error(get(t_primary), 403, "AuthenticationFailed")
     assert get(t_secondary).status_code == 200
     # Shared Key with the old primary fails too; the secondary still works
@@ -487,7 +491,7 @@ def test_keys_switch_and_regenerate(fresh_blob_daemon):
     rc, _, err = bd.medctl("keys", "regenerate", "secondary")
     assert rc == 1, err
     assert get(t_secondary).status_code == 200
-    bd.medctl_json("keys", "regenerate", "secondary", "--force")
+    bd.medctl_json("keys", "regenerate", "secondary", "--force", "--yes")
     assert_azure_error(get(t_secondary), 403, "AuthenticationFailed")
     # new tokens work
     assert get(bd.token(C, "k", permissions="r")).status_code == 200

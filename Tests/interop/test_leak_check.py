@@ -93,6 +93,16 @@ def test_no_key_leaks_anywhere(tmp_path):
         err("token.container", {"container": "leaks", "options": {"permissions": "q", "ttlSeconds": 3600}})
         err("token.blob", {"container": "missing", "blob": "a", "options": {"permissions": "r", "ttlSeconds": 60}})
         d.sigs.update(urllib.parse.parse_qs(t["token"])["sig"][0] for t in (tc, tb))
+        # the token registry
+        listed = ok("token.list", {"container": "leaks"})
+        assert {t["fingerprint"] for t in listed["tokens"]} >= {tc["fingerprint"], tb["fingerprint"]}
+        err("token.list", {"limit": 0})
+        ok("keys.regenerate", {"key": "secondary", "dryRun": True})
+        spare = ok("token.blob", {"container": "leaks", "blob": "b.txt", "options": {"permissions": "r", "ttlSeconds": 60}})
+        d.sigs.add(urllib.parse.parse_qs(spare["token"])["sig"][0])
+        ok("token.revoke", {"id": spare["id"]})
+        err("token.revoke", {"id": 999999})
+        err("token.revoke", {"allForKey": PRIMARY_KEY})
         # allowed IPs
         rule = ok("ip.allow", {"address": "203.0.113.7", "note": "vpn"})
         err("ip.allow", {"address": "203.0.113.0/23"})

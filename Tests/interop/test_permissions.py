@@ -135,6 +135,8 @@ def methods(keyfile: str, tag: str):
         ("container.delete", ["container", "delete", "no-such-container"], "admin"),
         ("token.container", ["token", "container", "ward-a", "--permissions", "rl", "--ttl", "30m"], "issuer"),
         ("token.blob", ["token", "blob", "ward-a", "scan.dcm", "--permissions", "r", "--ttl", "1h"], "issuer"),
+        ("token.list", ["token", "list", "--active"], "reader"),
+        ("token.revoke", ["token", "revoke", "999999"], "admin"),
         ("ip.list", ["ip", "list"], "reader"),
         ("ip.allow", ["ip", "allow", "203.0.113.9"], "admin"),
         ("ip.remove", ["ip", "remove", "198.51.100.1"], "admin"),
@@ -249,3 +251,47 @@ def test_stranger_hello_is_answered_then_the_connection_closes(setup):
     (Driven through medctl: it says hello first, so its refusal proves the hello got through.)"""
     rc, out, err = setup["run"]("medtest-str", "container", "list")
     assert (rc, err) == (1, stranger_denial(setup["uids"]["medtest-str"]))
+
+
+def test_token_records_name_their_callers_and_regenerate_reports_them(setup):
+    """Tokens issued by several real uids are recorded under each caller; `keys regenerate` says
+    how many unexpired tokens it would invalidate, for whom, and goes on only with --yes."""
+    run, uids = setup["run"], setup["uids"]
+    issued = []
+    # distinct tokens: identical requests in the same second sign one token
+    for user, permissions, ttl in (("medtest-iss", "r", "30m"), ("medtest-iss", "l", "30m"), ("medtest-gis", "rl", "31m"),
+                                   ("root", "rl", "32m")):
+        rc, out, err = run(user, "token", "container", "ward-a", "--permissions", permissions, "--ttl", ttl)
+        assert rc == 0, err
+        issued.append((user, json.loads(out)))
+    rc, out, err = run("medtest-rdr", "token", "list")
+    assert rc == 0, err
+    records = {t["id"]: t for t in json.loads(out)["tokens"]}
+    for user, token in issued:
+        uid = 0 if user == "root" else uids[user]
+        record = records[token["id"]]
+        assert record["callerUID"] == uid and record["caller"] == f"uid {uid} ({user})", record
+        assert record["fingerprint"] == token["fingerprint"] and "token" not in record
+
+    labels = {user: f"uid {0 if user == 'root' else uids[user]} ({user})" for user, _ in issued}
+    counts = {}
+    for user, _ in issued:
+        counts[labels[user]] = counts.get(labels[user], 0) + 1
+    expected = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    rc, out, err = run("root", "keys", "regenerate", "primary", "--force", "--dry-run")
+    assert rc == 0, err
+    report = json.loads(out)["invalidatedTokens"]
+    assert report["tokens"] == 4
+    assert [(c["caller"], c["tokens"]) for c in report["callers"]] == expected
+    assert [c["uid"] for c in report["callers"]] == [int(label.split()[1]) for label, _ in expected]
+
+    rc, out, err = run("root", "keys", "regenerate", "primary", "--force")
+    summary = ", ".join(f"{label} ×{n}" for label, n in expected)
+    assert (rc, out) == (1, "") and err == (f"medctl: this invalidates 4 unexpired tokens: {summary}; nothing was changed: "
+                                            "pass --yes to regenerate the primary key anyway"), err
+    rc, out, err = run("medtest-iss", "keys", "regenerate", "primary", "--force", "--yes")
+    assert (rc, err) == (1, role_denial("keys.regenerate", "admin", uids["medtest-iss"], "issuer"))
+    rc, out, err = run("root", "keys", "regenerate", "primary", "--force", "--yes")
+    assert rc == 0 and json.loads(out)["invalidatedTokens"]["tokens"] == 4, err
+    rc, out, err = run("medtest-iss", "token", "list")
+    assert rc == 0 and {t["state"] for t in json.loads(out)["tokens"]} == {"keyRegenerated"}

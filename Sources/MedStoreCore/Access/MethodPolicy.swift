@@ -16,6 +16,7 @@ public enum MethodPolicy {
         BackupDeleted.name: .reader,
         TokenContainer.name: .issuer,
         TokenBlob.name: .issuer,
+        TokenList.name: .reader,
     ]
 
     /// The weakest role that may call `method` (admin for anything not listed).

@@ -14,6 +14,12 @@ enum AuthErrors {
         MedStoreError(.authenticationFailed, detail)
     }
 
+    /// A token revoked through the registry (`token.revoke`), until it expires.
+    static func tokenRevoked(_ fingerprint: TokenFingerprint) -> MedStoreError {
+        MedStoreError(.authenticationFailed,
+                      "This SAS token was revoked (token fingerprint \(fingerprint.short)); ask for a new token.")
+    }
+
     /// Firewall refusals and operations a service SAS can never perform.
     static func authorizationFailure() -> MedStoreError {
         MedStoreError(.authorizationFailure, "This request is not authorized to perform this operation.")

@@ -15,7 +15,9 @@ import MedStoreProtocol
 ///    (`ses`), `sr` other than `c`/`b` and `SharedKeyLite` → 403 `AuthenticationFailed`.
 ///
 /// Failures are logged (info) with the Azure code, the operation, the peer and, for a SAS, the
-/// token fingerprint — never a signature, key, string-to-sign or query string.
+/// token fingerprint — never a signature, key, string-to-sign or query string. A token revoked
+/// through the registry (``RevokedTokenSet``) fails with `AuthenticationFailed` right after its
+/// signature verified.
 public final class RequestAuthenticator: Sendable {
     private let logger: Logger
 
@@ -35,10 +37,11 @@ public final class RequestAuthenticator: Sendable {
         AuthErrors.unauthorizedBlobOverwrite()
     }
 
-    /// First 16 hex digits of SHA-256 of a signature (the `sig` value, decoded): a stable,
-    /// non-reversible handle for logs.
+    /// First 16 hex digits of the ``TokenFingerprint`` of a signature (the `sig` value,
+    /// percent-decoded): a stable, non-reversible handle for logs, the prefix of the registry's
+    /// fingerprint of the same token.
     public static func fingerprint(ofSignature signature: String) -> String {
-        String(Crypto.hex(Crypto.sha256(signature)).prefix(16))
+        TokenFingerprint(signature: signature).short
     }
 
     /// The fingerprint of the `sig` parameter in a raw query string, or `nil` when there is none
@@ -60,14 +63,18 @@ public final class RequestAuthenticator: Sendable {
     ///     that is no longer here (regenerated) fails with `AuthenticationFailed`.
     ///   - accountName: the account this server holds.
     ///   - firewall: the cluster networks and allowed-IP rules as of now.
+    ///   - revoked: the revoked, unexpired tokens as of now; such a token fails with
+    ///     `AuthenticationFailed` once its signature verified.
     /// - Throws: a data-plane error (`authorizationFailure`, `authenticationFailed`,
     ///   `authorizationPermissionMismatch`, `authorizationSourceIPMismatch`,
     ///   `authorizationProtocolMismatch`, `noAuthenticationInformation`) with Azure's message.
     public func authenticate(_ request: AuthRequest, keys: [KeyName: AccountKey], accountName: String,
-                             firewall: AccountFirewall) throws(MedStoreError) -> AuthIdentity {
-        var fingerprint: String?
+                             firewall: AccountFirewall,
+                             revoked: RevokedTokenSet = RevokedTokenSet()) throws(MedStoreError) -> AuthIdentity {
+        var fingerprint: TokenFingerprint?
         do {
-            return try decide(request, keys: keys, accountName: accountName, firewall: firewall, fingerprint: &fingerprint)
+            return try decide(request, keys: keys, accountName: accountName, firewall: firewall, revoked: revoked,
+                              fingerprint: &fingerprint)
         } catch {
             logger.info("data plane request refused", [
                 ("code", error.code.azureErrorCode),
@@ -75,7 +82,7 @@ public final class RequestAuthenticator: Sendable {
                 ("peer", request.peer.unmappedIPv4.description),
                 ("container", request.container ?? "-"),
                 ("blob", request.blob ?? "-"),
-                ("token", fingerprint ?? "-"),
+                ("token", fingerprint?.short ?? "-"),
                 ("reason", error.message),
             ])
             throw error
@@ -83,7 +90,8 @@ public final class RequestAuthenticator: Sendable {
     }
 
     private func decide(_ request: AuthRequest, keys: [KeyName: AccountKey], accountName: String,
-                        firewall: AccountFirewall, fingerprint: inout String?) throws(MedStoreError) -> AuthIdentity {
+                        firewall: AccountFirewall, revoked: RevokedTokenSet,
+                        fingerprint: inout TokenFingerprint?) throws(MedStoreError) -> AuthIdentity {
         guard firewall.allows(request.peer) else { throw AuthErrors.authorizationFailure() }
         guard request.account == accountName else {
             throw AuthErrors.authenticationFailed("The account in the request path is not served here.")
@@ -97,7 +105,7 @@ public final class RequestAuthenticator: Sendable {
         } catch {
             sasError = error
         }
-        if let sas { fingerprint = Self.fingerprint(ofSignature: sas.signature) }
+        if let sas { fingerprint = TokenFingerprint(signature: sas.signature) }
 
         if authorization != nil && (sas != nil || sasError != nil) {
             throw AuthErrors.authenticationFailed(
@@ -115,7 +123,7 @@ public final class RequestAuthenticator: Sendable {
         }
         let grant = try ServiceSASVerifier.verify(
             request, parameters: sas.parameters, signature: sas.signature, keys: keys,
-            accountName: accountName, fingerprint: fingerprint)
+            accountName: accountName, fingerprint: fingerprint, revoked: revoked)
         try SASPermissionTable.check(request.operation, permissions: grant.permissions,
                                      signedVersion: grant.signedVersion, blobExists: request.blobExists)
         return .serviceSAS(grant)

@@ -5,13 +5,14 @@ import MedStoreProtocol
 /// (``SASPermissionTable``).
 ///
 /// Order: unsupported features (`si`, `ses`) and the version → the signed resource fits the
-/// request's level → signature against each current key (constant time) → well-formed fields
+/// request's level → signature against each current key (constant time) → not revoked → well-formed fields
 /// (`sp` in canonical order, `st`/`se`, `sip`, `spr`) → `st` < `se` → time window → `sip` →
 /// `spr`. The signature comes before the remaining checks so a caller without a valid token
 /// learns nothing beyond "signature did not match".
 enum ServiceSASVerifier {
     static func verify(_ request: AuthRequest, parameters: ServiceSASParameters, signature: String,
-                       keys: [KeyName: AccountKey], accountName: String, fingerprint: String) throws(MedStoreError) -> SASGrant {
+                       keys: [KeyName: AccountKey], accountName: String, fingerprint: TokenFingerprint,
+                       revoked: RevokedTokenSet) throws(MedStoreError) -> SASGrant {
         if parameters.identifier != nil {
             throw AuthErrors.authenticationFailed(
                 "Stored access policies (si) are not supported; use an ad-hoc service SAS that carries sp and se.")
@@ -48,6 +49,9 @@ enum ServiceSASVerifier {
         guard let keyName = signedWith else {
             let resource = parameters.canonicalizedResource(account: accountName, container: container, blob: blob)
             throw AuthErrors.authenticationFailed("Signature did not match. Canonicalized resource used was \(resource)")
+        }
+        if revoked.contains(fingerprint) {
+            throw AuthErrors.tokenRevoked(fingerprint)
         }
 
         let permissions: SASPermissions
@@ -90,7 +94,7 @@ enum ServiceSASVerifier {
         return SASGrant(
             permissions: permissions,
             resource: parameters.resource,
-            fingerprint: fingerprint,
+            fingerprint: fingerprint.short,
             responseOverrides: SASResponseOverrides(
                 cacheControl: parameters.cacheControl, contentDisposition: parameters.contentDisposition,
                 contentEncoding: parameters.contentEncoding, contentLanguage: parameters.contentLanguage,

@@ -197,10 +197,20 @@ public struct ServiceSASParameters: Sendable, Equatable {
     ///
     /// - Throws: as ``stringToSign(account:container:blob:)``.
     public func token(account: String, container: String, blob: String?, key: AccountKey) throws(MedStoreError) -> String {
+        try signedToken(account: account, container: container, blob: blob, key: key).token
+    }
+
+    /// The token as ``token(account:container:blob:key:)`` makes it, with its base64 signature
+    /// (for the token's fingerprint; never store or log the signature itself).
+    ///
+    /// - Throws: as ``stringToSign(account:container:blob:)``.
+    public func signedToken(account: String, container: String, blob: String?,
+                            key: AccountKey) throws(MedStoreError) -> (token: String, signature: String) {
         let sig = try signature(account: account, container: container, blob: blob, key: key)
-        return queryItems(signature: sig)
+        let token = queryItems(signature: sig)
             .map { "\($0.name)=\(PercentEncoding.quote($0.value))" }
             .joined(separator: "&")
+        return (token, sig)
     }
 
     // MARK: - Parsing (data plane)

@@ -159,6 +159,40 @@ public enum Migrations {
             INSERT INTO container_lifetimes (name, created_at, metadata)
                 SELECT name, created_at * 1000000, metadata FROM containers;
             """),
+        // Token registry: one row per token issued through token.container / token.blob, with
+        // who asked, what it allows and a fingerprint (SHA-256 of the signature bytes, hex); never
+        // the token or its signature. `revoked_at`: refused by the data plane until `expires_at`;
+        // `key_regenerated_at`: its signing key was regenerated, so it can never verify again.
+        // Few indexes on purpose: every index is one more page written per issued token. Only
+        // the revoked rows are indexed by expiry (a new row is not in that partial index).
+        Migration(name: "0007-token-registry", sql: """
+            CREATE TABLE issued_tokens (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                issued_at INTEGER NOT NULL,
+                caller_uid INTEGER,
+                caller_gid INTEGER,
+                caller_pid INTEGER,
+                caller_exe TEXT,
+                caller_unit TEXT,
+                caller_label TEXT NOT NULL,
+                container TEXT NOT NULL,
+                blob TEXT,
+                resource TEXT NOT NULL CHECK (resource IN ('c', 'b')),
+                permissions TEXT NOT NULL,
+                starts_at INTEGER,
+                expires_at INTEGER NOT NULL,
+                ip_range TEXT,
+                protocol TEXT NOT NULL CHECK (protocol IN ('https', 'https,http')),
+                signing_key TEXT NOT NULL CHECK (signing_key IN ('primary', 'secondary')),
+                fingerprint TEXT NOT NULL CHECK (length(fingerprint) = 64),
+                revoked_at INTEGER,
+                key_regenerated_at INTEGER,
+                CHECK ((resource = 'b') = (blob IS NOT NULL))
+            );
+            CREATE INDEX issued_tokens_container ON issued_tokens(container, id);
+            CREATE INDEX issued_tokens_revoked ON issued_tokens(expires_at)
+                WHERE revoked_at IS NOT NULL AND key_regenerated_at IS NULL;
+            """),
     ]
 
     /// Runs pending migrations, each in its own transaction, and refuses a database whose

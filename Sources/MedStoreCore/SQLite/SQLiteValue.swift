@@ -30,6 +30,12 @@ public struct SQLiteRow: Sendable {
         }
     }
 
+    /// Integer at `index`, or nil when it is null (or not an integer).
+    public func optionalInt(_ index: Int) -> Int64? {
+        if case .integer(let v) = values[index] { return v }
+        return nil
+    }
+
     /// Text at `index`, or nil.
     public func text(_ index: Int) -> String? {
         if case .text(let v) = values[index] { return v }

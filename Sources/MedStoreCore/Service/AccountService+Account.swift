@@ -63,8 +63,8 @@ extension AccountService {
         try locked { () throws(MedStoreError) -> AccountInfo in try accountInfo(requireAccount()) }
     }
 
-    /// Deletes the account, its keys, containers, blobs, every backup (deleted containers' too) and
-    /// allowed-IP rules, in one transaction. `confirmName` must match.
+    /// Deletes the account, its keys, containers, blobs, every backup (deleted containers' too),
+    /// allowed-IP rules and token records, in one transaction. `confirmName` must match.
     public func deleteAccount(confirmName: String) throws(MedStoreError) -> AccountDelete.Result {
         try locked { () throws(MedStoreError) -> AccountDelete.Result in
             let account = try requireAccount()
@@ -76,10 +76,12 @@ extension AccountService {
                 let count = try db.query("SELECT count(*) FROM containers")[0].int(0)
                 let freed = try blobs.removeEverything()
                 try db.execute("DELETE FROM containers; DELETE FROM ip_rules; DELETE FROM settings; DELETE FROM account_keys; DELETE FROM account;")
+                try db.execute("DELETE FROM issued_tokens")
                 return (count, freed)
             }
             blobs.removeFiles(freed)
             try loadKeys()
+            revokedTokens = RevokedTokenSet()
             return AccountDelete.Result(name: account.name, containersDeleted: UInt64(containers))
         }
     }

@@ -9,11 +9,13 @@ public struct DataPlaneContext: Sendable {
     public var keys: [KeyName: AccountKey]
     /// Cluster networks plus allowed-IP rules, as they are now.
     public var firewall: AccountFirewall
+    /// Revoked tokens that have not expired, as they are now.
+    public var revokedTokens = RevokedTokenSet()
 }
 
 extension AccountService {
-    /// The account name, keys and firewall as of this moment: a regenerated key or a changed
-    /// rule takes effect on the next request.
+    /// The account name, keys, firewall and revoked tokens as of this moment: a regenerated key,
+    /// a changed rule or a revoked token takes effect on the next request.
     public func dataPlaneContext() throws(MedStoreError) -> DataPlaneContext {
         let cluster = clusterCIDRs
         return try locked { () throws(MedStoreError) -> DataPlaneContext in
@@ -26,8 +28,10 @@ extension AccountService {
                 firewallCache = (name, rules)
             }
             let cached = firewallCache ?? (nil, [])
+            revokedTokens.dropExpired(now: now)
             return DataPlaneContext(accountName: cached.accountName, keys: keyCache,
-                                    firewall: AccountFirewall(clusterNetworks: cluster, rules: cached.rules))
+                                    firewall: AccountFirewall(clusterNetworks: cluster, rules: cached.rules),
+                                    revokedTokens: revokedTokens)
         }
     }
 }

@@ -18,18 +18,31 @@ extension AccountService {
     }
 
     /// Replaces `key` with fresh random bytes. Every token signed with the old bytes stops
-    /// verifying at once. The key that signs tokens is only replaced with `force`.
-    public func regenerateKey(_ key: KeyName, force: Bool) throws(MedStoreError) -> KeysInfo {
+    /// verifying at once; their registry records become `keyRegenerated`. The key that signs
+    /// tokens is only replaced with `force`. With `dryRun` nothing changes: the result only
+    /// reports the tokens it would invalidate (the same checks apply, so a dry run without
+    /// `force` of the key for tokens fails as the real call would).
+    public func regenerateKey(_ key: KeyName, force: Bool, dryRun: Bool = false) throws(MedStoreError) -> KeysRegenerate.Result {
         let fresh = try AccountKey.generate()
-        return try locked { () throws(MedStoreError) -> KeysInfo in
+        return try locked { () throws(MedStoreError) -> KeysRegenerate.Result in
             let account = try requireAccount()
             if key == account.keyForTokens && !force {
                 throw MedStoreError(.keyInUse,
                                     "the \(key.rawValue) key signs new tokens; regenerating it now breaks every token in use. Safe order: `medctl keys switch \(key.other.rawValue)`, re-issue tokens, then `medctl keys regenerate \(key.rawValue)` (or pass --force to do it anyway)")
             }
-            try storeSealed(fresh, as: key, createdAt: now)
+            let impact = try liveTokenImpact(signedWith: key)
+            if dryRun {
+                return KeysRegenerate.Result(keys: try keysInfo(account), dryRun: true, invalidatedTokens: impact)
+            }
+            let current = now
+            try db.transaction { () throws(MedStoreError) in
+                try storeSealed(fresh, as: key, createdAt: current)
+                try db.query("UPDATE issued_tokens SET key_regenerated_at = ? WHERE signing_key = ? AND key_regenerated_at IS NULL",
+                             [.integer(current), .text(key.rawValue)])
+            }
             try loadKeys()
-            return try keysInfo(account)
+            try loadRevokedTokens()
+            return KeysRegenerate.Result(keys: try keysInfo(account), invalidatedTokens: impact)
         }
     }
 

@@ -2,9 +2,13 @@ import Foundation
 import MedStoreProtocol
 
 extension AccountService {
-    /// Signs a service SAS for a container (`blob == nil`) or one blob with the key for tokens.
-    /// The token is returned once and not stored.
-    public func issueToken(container: String, blob: String?, options: TokenOptions) throws(MedStoreError) -> IssuedToken {
+    /// Signs a service SAS for a container (`blob == nil`) or one blob with the key for tokens,
+    /// and records it in the token registry (who asked, what it allows, its fingerprint; never
+    /// the token). The token is returned once, only after its record is on disk.
+    ///
+    /// - Parameter caller: who asked (nil: a call from inside the daemon).
+    public func issueToken(container: String, blob: String?, options: TokenOptions,
+                           caller: CallerIdentity? = nil) throws(MedStoreError) -> IssuedToken {
         try ResourceNames.validateContainerName(container)
         if let blob { try ResourceNames.validateBlobName(blob) }
         let resource: SASResource = blob == nil ? .container : .blob
@@ -12,8 +16,10 @@ extension AccountService {
         let nowDate = clock()
         let window = try TokenWindow(options: options, now: nowDate)
         let ip = try options.ip.map { (text) throws(MedStoreError) -> SASIPRange in try SASIPRange.parse(text) }
+        let httpsOnly = options.httpsOnly == true
+        let recordedCaller = TokenCaller(caller)
 
-        return try locked { () throws(MedStoreError) -> IssuedToken in
+        let (issued, commit) = try locked { () throws(MedStoreError) -> (IssuedToken, UInt64) in
             let account = try requireAccount()
             _ = try requireContainer(container)
             guard let key = keyCache[account.keyForTokens] else {
@@ -22,13 +28,42 @@ extension AccountService {
             var parameters = ServiceSASParameters(permissions: permissions.canonical, expiry: window.expiry, resource: resource)
             parameters.start = window.start
             parameters.ip = ip?.text
-            parameters.protocols = options.httpsOnly == true ? "https" : nil
-            let token = try parameters.token(account: account.name, container: container, blob: blob, key: key)
+            parameters.protocols = httpsOnly ? "https" : nil
+            let signed = try parameters.signedToken(account: account.name, container: container, blob: blob, key: key)
+            let fingerprint = TokenFingerprint(signature: signed.signature)
+            let id = try recordToken(IssuedTokenRecord(
+                issuedAt: Int64(nowDate.timeIntervalSince1970.rounded(.down)), caller: recordedCaller,
+                container: container, blob: blob, resource: resource, permissions: permissions.canonical,
+                startsAt: window.startSeconds, expiresAt: window.expirySeconds, ipRange: ip?.text, httpsOnly: httpsOnly,
+                signingKey: account.keyForTokens, fingerprint: fingerprint))
             let url = SASURL.url(endpoint: configuration.blobEndpoint(account: account.name),
-                                 container: container, blob: blob, token: token)
-            return IssuedToken(token: token, url: url, resource: resource == .container ? "container" : "blob",
-                               permissions: permissions.canonical, start: window.start, expiry: window.expiry,
-                               signedWith: account.keyForTokens, version: parameters.version)
+                                 container: container, blob: blob, token: signed.token)
+            let issued = IssuedToken(token: signed.token, url: url, resource: resource == .container ? "container" : "blob",
+                                     permissions: permissions.canonical, start: window.start, expiry: window.expiry,
+                                     signedWith: account.keyForTokens, version: parameters.version,
+                                     id: UInt64(id), fingerprint: fingerprint.hex)
+            return (issued, tokenRecordSync.noteCommit())
+        }
+        // The record is committed but not yet fsynced: sync outside the lock, sharing the fsync
+        // with issuers that committed meanwhile. The token leaves only once its record is on disk.
+        try tokenRecordSync.waitDurable(commit)
+        return issued
+    }
+
+    /// Inserts `record` in a transaction of its own, committed without an fsync (see
+    /// ``WALSyncer``); returns its id. Call with the lock held.
+    private func recordToken(_ record: IssuedTokenRecord) throws(MedStoreError) -> Int64 {
+        try db.transactionWithoutSync { () throws(MedStoreError) -> Int64 in
+            let insert: SQLiteStatement
+            if let prepared = insertTokenRecord {
+                insert = prepared
+            } else {
+                insert = try db.prepare(IssuedTokenRecord.insertSQL)
+                insertTokenRecord = insert
+            }
+            try insert.bind(record.bindings)
+            _ = try insert.all()
+            return db.lastInsertRowID
         }
     }
 }
@@ -37,6 +72,9 @@ extension AccountService {
 struct TokenWindow {
     var start: String?
     var expiry: String
+    /// `start` and `expiry` as Unix seconds (the signed texts have whole seconds).
+    var startSeconds: Int64?
+    var expirySeconds: Int64
 
     /// Longest lifetime a token may have.
     static let maxLifetimeSeconds: TimeInterval = 365 * 24 * 3600
@@ -73,5 +111,7 @@ struct TokenWindow {
         }
         self.start = startText
         self.expiry = expiryText
+        self.startSeconds = startDate.map { Int64($0.timeIntervalSince1970.rounded(.down)) }
+        self.expirySeconds = Int64(expiryDate.timeIntervalSince1970.rounded(.down))
     }
 }

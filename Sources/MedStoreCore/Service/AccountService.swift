@@ -20,6 +20,12 @@ public final class AccountService: @unchecked Sendable {
     /// The account name and allowed-IP rules as the data plane needs them, read once and dropped
     /// whenever the account, its keys or its rules change. Guarded by the store lock.
     var firewallCache: (accountName: String?, rules: [CIDR])?
+    /// Revoked tokens that have not expired, consulted by the data plane. Guarded by the store lock.
+    var revokedTokens = RevokedTokenSet()
+    /// The prepared INSERT for token records. Guarded by the store lock.
+    var insertTokenRecord: SQLiteStatement?
+    /// Makes token records durable outside the lock (one fsync for concurrent issuers).
+    let tokenRecordSync: WALSyncer
     /// The cluster networks, parsed once per configuration. Guarded by `configurationLock`.
     private var liveClusterCIDRs: [CIDR]
     /// The cluster networks as CIDRs.
@@ -51,9 +57,11 @@ public final class AccountService: @unchecked Sendable {
         try BackupRetention.validate(configuration.backupRetentionDays)
         self.blobs = BlobStore(store: store, logger: logger, retention: BackupRetention(days: configuration.backupRetentionDays))
         self.sealer = KeySealer(masterKey: masterKey, databasePath: store.db.path)
+        self.tokenRecordSync = WALSyncer(databasePath: store.db.path)
         let sealedNow = try store.locked { () throws(MedStoreError) -> Int in
             let count = try sealUnsealedKeys()
             try loadKeys()
+            try loadRevokedTokens()
             return count
         }
         if sealedNow > 0 {
@@ -84,8 +92,12 @@ public final class AccountService: @unchecked Sendable {
 
     /// Closes the database; later calls fail with `unavailable`.
     public func close() {
-        _ = try? store.locked { () throws(MedStoreError) in keyCache.removeAll() }
+        _ = try? store.locked { () throws(MedStoreError) in
+            keyCache.removeAll()
+            insertTokenRecord = nil
+        }
         store.close()
+        tokenRecordSync.close()
     }
 
     /// Runs `body` holding the store lock.

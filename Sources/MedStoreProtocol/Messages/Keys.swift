@@ -58,11 +58,36 @@ public enum KeysRegenerate: RPCMethod {
         public var key: KeyName
         /// Needed to replace the key that currently signs tokens.
         public var force: Bool?
+        /// Only report what regenerating would do; change nothing (since 1.2).
+        public var dryRun: Bool?
         /// Creates parameters.
-        public init(key: KeyName, force: Bool? = nil) {
+        public init(key: KeyName, force: Bool? = nil, dryRun: Bool? = nil) {
             self.key = key
             self.force = force
+            self.dryRun = dryRun
         }
     }
-    public typealias Result = KeysInfo
+
+    /// The keys' facts (as ``KeysInfo``) and the tokens the regeneration invalidates.
+    public struct Result: Codable, Sendable, Equatable {
+        /// The key new tokens are signed with.
+        public var keyForTokens: KeyName
+        /// Primary first, then secondary (unchanged after a dry run).
+        public var keys: [KeyInfo]
+        /// True when nothing was changed (since 1.2).
+        public var dryRun: Bool?
+        /// The unexpired, unrevoked recorded tokens signed with the key's old bytes, by caller:
+        /// after a dry run, the ones it would invalidate (since 1.2).
+        public var invalidatedTokens: TokenImpact?
+        /// Creates a result.
+        public init(keys: KeysInfo, dryRun: Bool? = nil, invalidatedTokens: TokenImpact? = nil) {
+            self.keyForTokens = keys.keyForTokens
+            self.keys = keys.keys
+            self.dryRun = dryRun
+            self.invalidatedTokens = invalidatedTokens
+        }
+
+        /// The keys' facts alone.
+        public var keysInfo: KeysInfo { KeysInfo(keyForTokens: keyForTokens, keys: keys) }
+    }
 }

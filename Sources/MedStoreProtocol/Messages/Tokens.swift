@@ -25,7 +25,8 @@ public struct TokenOptions: Codable, Sendable, Equatable {
     }
 }
 
-/// An issued token. Returned once; the daemon does not store it.
+/// An issued token. Returned once; the daemon does not store it (its registry keeps only a
+/// record: see ``TokenInfo``).
 public struct IssuedToken: Codable, Sendable, Equatable {
     /// The SAS query string (no leading `?`).
     public var token: String
@@ -43,10 +44,17 @@ public struct IssuedToken: Codable, Sendable, Equatable {
     public var signedWith: KeyName
     /// The SAS version (`sv`).
     public var version: String
+    /// The token's id in the registry, for `token.revoke` (since 1.2).
+    public var id: UInt64?
+    /// SHA-256 of the signature bytes, 64 hex digits: how the registry and the access log name
+    /// the token (since 1.2).
+    public var fingerprint: String?
 
     /// Creates a token result.
     public init(token: String, url: String, resource: String, permissions: String, start: String?,
-                expiry: String, signedWith: KeyName, version: String) {
+                expiry: String, signedWith: KeyName, version: String, id: UInt64? = nil, fingerprint: String? = nil) {
+        self.id = id
+        self.fingerprint = fingerprint
         self.token = token
         self.url = url
         self.resource = resource

@@ -83,7 +83,7 @@ public final class BlobAPIHandler: HTTPHandler, @unchecked Sendable {
                                       rawQuery: request.rawQuery, headers: request.headers.all.map { ($0.name, $0.value) },
                                       rawPath: request.rawPath, peer: request.peer, isTLS: request.isTLS, now: Date())
         let identity = try authenticator.authenticate(authRequest, keys: context.keys, accountName: accountName,
-                                                      firewall: context.firewall)
+                                                      firewall: context.firewall, revoked: context.revokedTokens)
         entry.tokenFingerprint = identity.fingerprint
         let call = Call(request: request, path: path, query: query, operation: operation, identity: identity)
         return try dispatch(call, accountName: accountName)

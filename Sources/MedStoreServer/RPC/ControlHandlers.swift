@@ -35,7 +35,9 @@ enum ControlHandlers {
         router.register(AccountDelete.self) { p in try service.deleteAccount(confirmName: p.confirmName) }
         router.register(KeysShow.self) { _ in try service.showKeys() }
         router.register(KeysSwitch.self) { p in try service.switchKey(to: p.key) }
-        router.register(KeysRegenerate.self) { p in try service.regenerateKey(p.key, force: p.force ?? false) }
+        router.register(KeysRegenerate.self) { p in
+            try service.regenerateKey(p.key, force: p.force ?? false, dryRun: p.dryRun ?? false)
+        }
         router.register(ContainerCreate.self) { p in try service.createContainer(name: p.name) }
         router.register(ContainerShow.self) { p in try service.showContainer(name: p.name) }
         router.register(ContainerDelete.self) { p in try service.deleteContainer(name: p.name) }
@@ -44,11 +46,11 @@ enum ControlHandlers {
         }
         router.register(TokenContainer.self) { p, caller in
             let options = try grantedOptions(caller, service, container: p.container, blob: nil, p.options)
-            return try service.issueToken(container: p.container, blob: nil, options: options)
+            return try service.issueToken(container: p.container, blob: nil, options: options, caller: caller.identity)
         }
         router.register(TokenBlob.self) { p, caller in
             let options = try grantedOptions(caller, service, container: p.container, blob: p.blob, p.options)
-            return try service.issueToken(container: p.container, blob: p.blob, options: options)
+            return try service.issueToken(container: p.container, blob: p.blob, options: options, caller: caller.identity)
         }
         router.register(IPList.self) { _ in try service.listIPRules() }
         router.register(IPAllow.self) { p in try service.allowIP(address: p.address, note: p.note) }
@@ -56,6 +58,8 @@ enum ControlHandlers {
         router.register(GrantAdd.self) { p in try service.addGrant(p) }
         router.register(GrantList.self) { _ in try service.listGrants() }
         router.register(GrantRemove.self) { p in try service.removeGrant(id: p.id) }
+        router.register(TokenList.self) { p in try service.listTokens(p) }
+        router.register(TokenRevoke.self) { p in try service.revokeTokens(p) }
         router.register(BackupShow.self) { p in try service.backupInfo(container: p.container) }
         router.register(BackupDeleted.self) { _ in try service.deletedContainers() }
         router.register(BackupRestore.self) { p in

@@ -50,9 +50,11 @@ enum CommandTree {
             .command(ContainerShowCommand.self),
             .command(ContainerDeleteCommand.self),
         ]),
-        .group(name: "token", summary: "service SAS tokens (shown once, never stored)", children: [
+        .group(name: "token", summary: "service SAS tokens (shown once; only a record is kept)", children: [
             .command(TokenContainerCommand.self),
             .command(TokenBlobCommand.self),
+            .command(TokenListCommand.self),
+            .command(TokenRevokeCommand.self),
         ]),
         .group(name: "backup", summary: "point-in-time container backups", children: [
             .command(BackupShowCommand.self),

@@ -7,8 +7,9 @@ struct TokenBlobCommand: Command {
         summary: "issue a service SAS token for one blob",
         discussion: """
         Issues a service SAS token for one blob, signed with the key for tokens, byte-identical to
-        Azure's generate_blob_sas. It is shown once: medstored does not store tokens. A blob name
-        that starts with '-' goes after '--'.
+        Azure's generate_blob_sas. It is shown once: medstored records who asked for it and its
+        fingerprint (`medctl token list`), never the token. A blob name that starts with '-' goes
+        after '--'.
         """,
         positionals: [
             PositionalSpec("CONTAINER", "the container"),

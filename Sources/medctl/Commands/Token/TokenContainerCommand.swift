@@ -7,7 +7,8 @@ struct TokenContainerCommand: Command {
         summary: "issue a service SAS token for a container",
         discussion: """
         Issues a service SAS token for a container, signed with the key for tokens, byte-identical
-        to Azure's generate_container_sas. It is shown once: medstored does not store tokens.
+        to Azure's generate_container_sas. It is shown once: medstored records who asked for it and
+        its fingerprint (`medctl token list`), never the token.
         """,
         positionals: [PositionalSpec("NAME", "the container")],
         options: TokenArguments.options(permissionLetters: "racwdxyltfmei", example: "rl"),
