@@ -9,6 +9,7 @@ public enum MethodRegistry {
         TokenContainer.self, TokenBlob.self,
         IPList.self, IPAllow.self, IPRemove.self,
         GrantAdd.self, GrantList.self, GrantRemove.self,
+        AuditList.self, AuditVerify.self,
     ]
 
     /// Method names.

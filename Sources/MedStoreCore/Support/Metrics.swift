@@ -26,6 +26,9 @@ public final class Metrics: @unchecked Sendable {
         Family(name: "medstore_auth_failures_total", type: "counter", help: "Blob API requests refused by the firewall or authentication, by Azure error code."),
         Family(name: "medstore_prune_seconds", type: "histogram", help: "Duration of blob store prunes."),
         Family(name: "medstore_open_connections", type: "gauge", help: "Open connections by listener (control or blob)."),
+        Family(name: "medstore_audit_records_total", type: "counter", help: "Audit records made durable."),
+        Family(name: "medstore_audit_commits_total", type: "counter", help: "Audit group commits by result (ok or failed)."),
+        Family(name: "medstore_audit_commit_seconds", type: "histogram", help: "Duration of audit group commits (inserts, commit, fsync)."),
     ]
 
     /// Histogram bucket upper bounds, in seconds.

@@ -56,6 +56,8 @@ enum ControlHandlers {
         router.register(GrantAdd.self) { p in try service.addGrant(p) }
         router.register(GrantList.self) { _ in try service.listGrants() }
         router.register(GrantRemove.self) { p in try service.removeGrant(id: p.id) }
+        router.register(AuditList.self) { p in try service.listAudit(p) }
+        router.register(AuditVerify.self) { _ in try service.verifyAudit() }
         return router
     }
 
