@@ -15,7 +15,7 @@ _medctl() {
         esac
     done
     if [[ -z "$command" ]]; then
-        COMPREPLY=($(compgen -W "status account keys container token ip help $globals" -- "$cur")); return
+        COMPREPLY=($(compgen -W "status account keys container token ip audit help $globals" -- "$cur")); return
     fi
     if [[ -z "$sub" ]]; then
         case "$command" in
@@ -24,13 +24,15 @@ _medctl() {
             container) COMPREPLY=($(compgen -W "create list show delete" -- "$cur")) ;;
             token) COMPREPLY=($(compgen -W "container blob" -- "$cur")) ;;
             ip) COMPREPLY=($(compgen -W "list allow remove" -- "$cur")) ;;
-            help) COMPREPLY=($(compgen -W "status account keys container token ip" -- "$cur")) ;;
+            audit) COMPREPLY=($(compgen -W "list verify" -- "$cur")) ;;
+            help) COMPREPLY=($(compgen -W "status account keys container token ip audit" -- "$cur")) ;;
             *) COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
         esac
         return
     fi
     case "$command $sub" in
         "keys switch"|"keys regenerate") COMPREPLY=($(compgen -W "primary secondary" -- "$cur")) ;;
+        "audit list") COMPREPLY=($(compgen -W "--since --caller --method --limit $globals" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
     esac
 }

@@ -75,7 +75,7 @@ struct EnvelopeTests {
         let names = MethodRegistry.names
         #expect(Set(names).count == names.count)
         #expect(names.first == "hello")
-        #expect(names.count == 21)
+        #expect(names.count == 23)
     }
 
     @Test func domainCodesFallBackToGeneralCodes() {
