@@ -142,6 +142,8 @@ def methods(keyfile: str, tag: str):
                        "--max-ttl", "1m"], "admin"),
         ("grant.list", ["grant", "list"], "admin"),
         ("grant.remove", ["grant", "remove", "9999"], "admin"),
+        ("audit.list", ["audit", "list", "--limit", "3"], "admin"),
+        ("audit.verify", ["audit", "verify"], "admin"),
     ]
 
 
