@@ -6,41 +6,58 @@ import Testing
 
 @Suite("Audit group commit and failure")
 struct AuditGroupCommitTests {
-    /// Records `count` requests from `count` threads at once; returns their seqs.
+    /// Records `count` requests from `count` threads released together; returns their seqs.
     private func appendConcurrently(_ log: AuditLog, _ count: Int) -> [UInt64] {
-        final class Seqs: @unchecked Sendable {
-            let lock = NSLock()
-            var values: [UInt64] = []
+        final class Shared: @unchecked Sendable {
+            let gate = NSCondition()
+            var waiting = 0
+            var open = false
+            var seqs: [UInt64] = []
         }
-        let seqs = Seqs()
+        let shared = Shared()
         let group = DispatchGroup()
         for index in 0..<count {
-            // One thread each, so every writer really waits at the same time.
-            let thread = Thread {
+            group.enter()
+            // One thread each, all waiting at the gate, so every writer really asks at once.
+            Thread {
+                shared.gate.lock()
+                shared.waiting += 1
+                shared.gate.broadcast()
+                while !shared.open { shared.gate.wait() }
+                shared.gate.unlock()
                 let seq = try? log.append(AuditRecord(kind: .request, timeMicros: log.now(), method: "token.blob",
                                                       uid: UInt32(index), target: "container=c", outcome: "ok"))
-                seqs.lock.withLock { seqs.values.append(seq ?? 0) }
+                shared.gate.withLock { shared.seqs.append(seq ?? 0) }
                 group.leave()
-            }
-            group.enter()
-            thread.start()
+            }.start()
         }
+        shared.gate.lock()
+        while shared.waiting < count { shared.gate.wait() }
+        shared.open = true
+        shared.gate.broadcast()
+        shared.gate.unlock()
         group.wait()
-        return seqs.values
+        return shared.seqs
     }
 
-    @Test func recordsQueuedDuringACommitShareTheNextOne() async throws {
+    @Test func recordsQueuedDuringACommitShareTheNextOne() throws {
         let fixture = try AuditFixture()
         let log = fixture.log
         let before = log.statistics
         log.pauseWriter()
-        let waiters = Task.detached { self.appendConcurrently(log, 64) }
+        final class Box: @unchecked Sendable { var seqs: [UInt64] = [] }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            box.seqs = self.appendConcurrently(log, 64)
+            done.signal()
+        }.start()
         let deadline = Date().addingTimeInterval(10)
-        while log.queuedRecords < 64 && Date() < deadline { try await Task.sleep(nanoseconds: 1_000_000) }
+        while log.queuedRecords < 64 && Date() < deadline { usleep(1000) }
         #expect(log.queuedRecords == 64)
         log.resumeWriter()
-        let seqs = await waiters.value
-        #expect(seqs.sorted() == Array(2...65))
+        done.wait()
+        #expect(box.seqs.sorted() == Array(2...65))
         let after = log.statistics
         #expect(after.records - before.records == 64)
         #expect(after.commits - before.commits == 1, "64 waiting records must go in one transaction")
@@ -53,7 +70,8 @@ struct AuditGroupCommitTests {
         for _ in 0..<10 { _ = appendConcurrently(fixture.log, 32) }
         let after = fixture.log.statistics
         #expect(after.records - before.records == 320)
-        #expect(after.commits - before.commits <= 160, "\(after.commits - before.commits) commits for 320 records")
+        // Ten rounds of 32 writers asking at once: each round fits in a few transactions.
+        #expect(after.commits - before.commits <= 80, "\(after.commits - before.commits) commits for 320 records")
         let verdict = try fixture.log.verify()
         #expect(verdict.ok && verdict.lastSeq == 321)
     }

@@ -9,6 +9,8 @@ public enum AuditText {
     /// `text` with C0/C1 control characters written as `\u{XX}` and cut to `limit` UTF-8 bytes
     /// (at a character boundary, marked with `…`).
     public static func clean(_ text: String, limit: Int = maxBytes) -> String {
+        // Printable ASCII within the limit, the usual case, stays as it is.
+        if text.utf8.count <= limit, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         var result = ""
         var used = 0
         for scalar in text.unicodeScalars {
