@@ -29,7 +29,7 @@ def test_stale_socket_is_replaced(daemon_factory):
     assert stat.S_ISSOCK(os.stat(d.socket_path).st_mode)
     d.start()
     with d.client() as c:
-        assert c.call("status")["protocolVersion"] == "1.1"
+        assert c.call("status")["protocolVersion"] == "1.2"
     assert stat.S_IMODE(os.stat(d.socket_path).st_mode) == 0o660
     assert d.stop() == 0
 
@@ -47,7 +47,7 @@ def test_live_socket_is_not_taken_over(daemon, daemon_factory):
     # the first daemon still owns the socket and serves
     assert os.path.exists(daemon.socket_path)
     with daemon.client() as c:
-        assert c.call("status")["protocolVersion"] == "1.1"
+        assert c.call("status")["protocolVersion"] == "1.2"
 
 
 def test_regular_file_at_socket_path_is_not_deleted(daemon_factory):
@@ -151,7 +151,7 @@ def test_help_and_version_exit_0():
         assert "--state-dir" in text and "--socket" in text and "--blob-endpoint" in text
     p = subprocess.run([str(MEDSTORED), "--version"], capture_output=True, text=True, timeout=10, env=clean_env())
     assert p.returncode == 0
-    assert "1.1" in p.stdout, "--version prints the protocol version too"
+    assert "1.2" in p.stdout, "--version prints the protocol version too"
 
 
 def test_bad_flag_exits_64():

@@ -67,7 +67,7 @@ def test_status_human(daemon, client):
     version = client.server_hello["daemonVersion"]
     out = ok(daemon, "status")
     assert version in out, out
-    assert "1.1" in out, "status should show the protocol version"
+    assert "1.2" in out, "status should show the protocol version"
 
 
 def test_status_json_both_positions(daemon):
@@ -77,7 +77,7 @@ def test_status_json_both_positions(daemon):
         st = json.loads(out)
         for f in ("daemonVersion", "protocolVersion", "startedAt", "uptimeSeconds", "accountPresent", "containerCount", "clusterNetworks", "requestsServed"):
             assert f in st, (f, st)
-        assert st["protocolVersion"] == "1.1" and st["accountPresent"] is False
+        assert st["protocolVersion"] == "1.2" and st["accountPresent"] is False
 
 
 def test_help(daemon):

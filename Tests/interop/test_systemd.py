@@ -100,7 +100,7 @@ def test_notify_and_sighup_reload_keep_the_connection(tmp_path):
         ready = notify.wait_for(lambda m: "READY=1" in m)
         # READY=1 means serving: the socket answers at once, no retry loop.
         with MedStoreClient(d.socket_path, timeout=5) as c:
-            assert c.call("status")["protocolVersion"] == "1.1"
+            assert c.call("status")["protocolVersion"] == "1.2"
         assert "STATUS=Serving" in ready
         notify.wait_for(lambda m: m == "WATCHDOG=1")
 
