@@ -133,22 +133,38 @@ final class ControlConnection: @unchecked Sendable {
             return true
         }
         tracker.begin()
-        let started = Date()
         if AuditPolicy.isReplyOnly(request.method) {
-            workers.async { [self] in
-                let outcome = perform(handler, request, caller)
-                let record = auditRecords.record(.request, request, role: caller.role, target: target,
-                                                 outcome: AuditRecordMaker.outcome(outcome))
-                let bytes = frame(ResponseEnvelope(id: request.id, outcome: outcome))
-                audit.submit(record) { [self] result in
-                    switch result {
-                    case .success: complete(request, outcome, bytes, started: started)
-                    case .failure: complete(request, .error(auditFailure(request)), nil, started: started)
-                    }
+            performReplyOnly(request, handler, caller, target: target)
+        } else {
+            performAfterAttempt(request, handler, caller, target: target)
+        }
+        return true
+    }
+
+    /// A request whose reply is its only effect: the handler runs, then one `request` record; the
+    /// reply leaves once that is durable, or `unavailable` instead when it could not be written.
+    private func performReplyOnly(_ request: RequestEnvelope, _ handler: @escaping RequestRouter.Handler,
+                                  _ caller: RequestCaller, target: String?) {
+        let started = Date()
+        workers.async { [self] in
+            let outcome = perform(handler, request, caller)
+            let record = auditRecords.record(.request, request, role: caller.role, target: target,
+                                             outcome: AuditRecordMaker.outcome(outcome))
+            let bytes = frame(ResponseEnvelope(id: request.id, outcome: outcome))
+            audit.submit(record) { [self] result in
+                switch result {
+                case .success: complete(request, outcome, bytes, started: started)
+                case .failure: complete(request, .error(auditFailure(request)), nil, started: started)
                 }
             }
-            return true
         }
+    }
+
+    /// A request that may change something: performed only once its `attempt` record is durable
+    /// (otherwise refused with `unavailable`); its `outcome` record is durable before the reply.
+    private func performAfterAttempt(_ request: RequestEnvelope, _ handler: @escaping RequestRouter.Handler,
+                                     _ caller: RequestCaller, target: String?) {
+        let started = Date()
         audit.submit(auditRecords.record(.attempt, request, role: caller.role, target: target)) { [self] result in
             guard case .success(let attemptSeq) = result else {
                 complete(request, .error(auditFailure(request)), nil, started: started)
@@ -170,7 +186,6 @@ final class ControlConnection: @unchecked Sendable {
                 }
             }
         }
-        return true
     }
 
     /// Runs the handler; internal errors lose their detail on the way out.
