@@ -32,12 +32,15 @@ public struct AuditRecord: Sendable, Equatable {
     public var connection: UInt64?
     /// The request's id on its connection.
     public var requestID: UInt64?
-    /// The caller's uid, gid and pid from the kernel.
+    /// The caller's uid (from the kernel).
     public var uid: UInt32?
+    /// The caller's gid (from the kernel).
     public var gid: UInt32?
+    /// The caller's pid (from the kernel).
     public var pid: UInt32?
-    /// The caller's executable and systemd unit as seen at accept.
+    /// The caller's executable as seen at accept.
     public var executable: String?
+    /// The caller's systemd unit as seen at accept.
     public var unit: String?
     /// The caller's role for this request.
     public var role: String?

@@ -14,8 +14,8 @@ public enum AuditTarget {
 
     /// Methods whose target is named by other fields.
     public static let fieldsByMethod: [String: [String]] = [
-        "grant.add": ["kind", "subject", "containers"],
-        "account.delete": ["confirmName"],
+        GrantAdd.name: ["kind", "subject", "containers"],
+        AccountDelete.name: ["confirmName"],
     ]
 
     /// The target of `method` called with `params`; nil when the params name nothing.

@@ -7,14 +7,17 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     public var time: String
     /// `attempt`, `request`, `refused` or `start`.
     public var kind: String
-    /// The caller's uid, gid and pid (absent for `start`).
+    /// The caller's uid (absent for `start`).
     public var uid: UInt32?
+    /// The caller's gid.
     public var gid: UInt32?
+    /// The caller's pid.
     public var pid: UInt32?
     /// The user name for `uid`, when the system knows it (looked up when listing).
     public var userName: String?
-    /// The caller's executable and systemd unit as seen at accept, when known.
+    /// The caller's executable as seen at accept, when known.
     public var executable: String?
+    /// The caller's systemd unit as seen at accept, when known.
     public var unit: String?
     /// The caller's role for this request (absent when refused before it was known).
     public var role: String?
@@ -27,8 +30,9 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     public var outcome: String?
     /// The seq of the attempt's outcome record.
     public var outcomeSeq: UInt64?
-    /// The control connection and the request's id on it.
+    /// The control connection's id.
     public var connection: UInt64?
+    /// The request's id on its connection.
     public var requestId: UInt64?
     /// Extra facts (start records).
     public var detail: String?
