@@ -283,6 +283,8 @@ class Medstored:
         self.state = work / "state"
         self.socket = str(sockdir / "s.sock")
         self.port = free_port()
+        #: Prometheus metrics (the audit trail's group-commit counters for 1)
+        self.metrics_port = free_port()
         self.log = work / "medstored.log"
         self.proc: Optional[subprocess.Popen] = None
         #: stops where medstored had not exited 20 s after SIGTERM (it was then killed)
@@ -292,7 +294,27 @@ class Medstored:
 
     def argv(self) -> list[str]:
         return [str(self.bins / "medstored"), "--state-dir", str(self.state), "--socket", self.socket,
-                "--blob-listen", f"127.0.0.1:{self.port}", *self.extra_args]
+                "--blob-listen", f"127.0.0.1:{self.port}", "--metrics-listen", f"127.0.0.1:{self.metrics_port}", *self.extra_args]
+
+    def audit_counters(self) -> dict[str, float]:
+        """The audit trail's group-commit counters from /metrics: records, ok commits, and the sum
+        and count of commit durations."""
+        import urllib.request
+
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=10) as r:
+            text = r.read().decode()
+        found = {"records": 0.0, "commits": 0.0, "seconds_sum": 0.0, "seconds_count": 0.0}
+        for line in text.splitlines():
+            name, _, value = line.rpartition(" ")
+            if name == "medstore_audit_records_total":
+                found["records"] = float(value)
+            elif name == 'medstore_audit_commits_total{result="ok"}':
+                found["commits"] = float(value)
+            elif name == "medstore_audit_commit_seconds_sum":
+                found["seconds_sum"] = float(value)
+            elif name == "medstore_audit_commit_seconds_count":
+                found["seconds_count"] = float(value)
+        return found
 
     def start(self, timeout: float = 30) -> float:
         """Starts the daemon; returns seconds from exec to the first answered hello."""
@@ -705,8 +727,12 @@ class Bench:
         blob = "bench/token-target.bin"
 
         def a():
-            return bench_json(self.bins, "issue", "--socket", self.d.socket, "--container", CONTAINER, "--blob", blob,
-                              "--clients", str(P["issue_clients"]), "--seconds", str(secs), timeout=secs + 60)
+            before = self.d.audit_counters()
+            r = bench_json(self.bins, "issue", "--socket", self.d.socket, "--container", CONTAINER, "--blob", blob,
+                           "--clients", str(P["issue_clients"]), "--seconds", str(secs), timeout=secs + 60)
+            after = self.d.audit_counters()
+            r["audit"] = {k: after[k] - before[k] for k in after}
+            return r
 
         def b():
             return sdk_json("sas-loop", "--account", ACCOUNT, "--key-file", str(self.key_file), "--container",
@@ -717,7 +743,8 @@ class Bench:
         tps_b = median([r["tokensPerSecond"] for r in rb])
         p99_a = median([r["p99Ms"] for r in ra])
         ratio = tps_a / tps_b
-        self.rep.row("1", f"token issuance, {P['issue_clients']} clients over the socket (tokens/s)",
+        audits = [r["audit"] for r in ra]
+        self.rep.row("1", f"token issuance with durable audit, {P['issue_clients']} clients over the socket (tokens/s)",
                      f"{fmt(tps_a, 0)} tokens/s, p99 {fmt(p99_a, 2)} ms", f"{fmt(tps_b, 0)} tokens/s (SDK, 1 core)",
                      f"{ratio:.2f}×", "≥ 1.0× and p99 ≤ 5 ms", ratio >= 1.0 and p99_a <= 5.0)
         self.rep.detail("1. Token issuance", [
@@ -728,6 +755,12 @@ class Bench:
             f"- medstored tokens/s per round: {per_round([r['tokensPerSecond'] for r in ra], 0)}",
             f"- medstored p50 / p99 ms per round: "
             + "; ".join(f"{r['p50Ms']:.2f} / {r['p99Ms']:.2f}" for r in ra),
+            "- audit trail (always on): each token is one `request` record made durable (group commit, WAL, "
+            "`synchronous=FULL`) before its reply; records / group commits per round (warm-up included): "
+            + "; ".join(f"{fmt(a['records'], 0)} / {fmt(a['commits'], 0)}" for a in audits)
+            + "; records per commit: " + ", ".join(fmt(a["records"] / max(a["commits"], 1)) for a in audits)
+            + "; mean commit ms: " + ", ".join(fmt(1e3 * a["seconds_sum"] / max(a["seconds_count"], 1), 2)
+                                                for a in audits),
             f"- SDK tokens/s per round: {per_round([r['tokensPerSecond'] for r in rb], 0)}",
             f"- SDK p50 / p99 ms per call: " + "; ".join(f"{r['p50Ms']:.3f} / {r['p99Ms']:.3f}" for r in rb),
             "- Note: the 16 clients, their reader threads and the daemon share the same 2 cores; the SDK "

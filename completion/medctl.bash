@@ -15,7 +15,7 @@ _medctl() {
         esac
     done
     if [[ -z "$command" ]]; then
-        COMPREPLY=($(compgen -W "status account keys container token ip grant backup help $globals" -- "$cur")); return
+        COMPREPLY=($(compgen -W "status account keys container token ip grant backup audit help $globals" -- "$cur")); return
     fi
     if [[ -z "$sub" ]]; then
         case "$command" in
@@ -26,7 +26,8 @@ _medctl() {
             ip) COMPREPLY=($(compgen -W "list allow remove" -- "$cur")) ;;
             grant) COMPREPLY=($(compgen -W "add list remove" -- "$cur")) ;;
             backup) COMPREPLY=($(compgen -W "show restore deleted prune" -- "$cur")) ;;
-            help) COMPREPLY=($(compgen -W "status account keys container token ip grant backup" -- "$cur")) ;;
+            audit) COMPREPLY=($(compgen -W "list verify" -- "$cur")) ;;
+            help) COMPREPLY=($(compgen -W "status account keys container token ip grant backup audit" -- "$cur")) ;;
             *) COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
         esac
         return
@@ -40,6 +41,7 @@ _medctl() {
         "token list") COMPREPLY=($(compgen -W "--active --container $globals" -- "$cur")) ;;
         "token revoke") COMPREPLY=($(compgen -W "--all-for-key --container $globals" -- "$cur")) ;;
         "backup restore") COMPREPLY=($(compgen -W "--to --into $globals" -- "$cur")) ;;
+        "audit list") COMPREPLY=($(compgen -W "--since --caller --method --limit $globals" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "$globals" -- "$cur")) ;;
     esac
 }

@@ -11,6 +11,7 @@ public enum MethodRegistry {
         GrantAdd.self, GrantList.self, GrantRemove.self,
         TokenList.self, TokenRevoke.self,
         BackupShow.self, BackupRestore.self, BackupDeleted.self, BackupPrune.self,
+        AuditList.self, AuditVerify.self,
     ]
 
     /// Method names.

@@ -75,7 +75,7 @@ struct EnvelopeTests {
         let names = MethodRegistry.names
         #expect(Set(names).count == names.count)
         #expect(names.first == "hello")
-        #expect(names.contains("backup.restore") && names.contains("token.revoke") && names.contains("grant.add"))
+        #expect(names.contains("backup.restore") && names.contains("token.revoke") && names.contains("audit.verify"))
     }
 
     @Test func domainCodesFallBackToGeneralCodes() {

@@ -284,7 +284,27 @@ class Daemon:
                 found.append(f"medctl output: {s[:12]}...")
         for s in find_secrets(self.log(), secrets):
             found.append(f"daemon log: {s[:12]}...")
+        found += audit_file_leaks(self.state_dir)
         return found
+
+
+#: The audit trail's files in the state directory (they must never hold a key).
+AUDIT_FILES = ("audit.db", "audit.db-wal", "audit.head")
+
+
+def audit_file_leaks(state_dir, keys: Iterable[str] = (PRIMARY_KEY, SECONDARY_KEY)) -> list[str]:
+    """Where a key (raw bytes or any text form of :func:`secret_forms`) occurs in the audit files."""
+    found = []
+    for name in AUDIT_FILES:
+        path = Path(state_dir) / name
+        if not path.exists():
+            continue
+        data = path.read_bytes()
+        for key in keys:
+            for form in [base64.b64decode(key)] + [f.encode() for f in secret_forms(key)]:
+                if form in data:
+                    found.append(f"{name}: {form[:6]!r}...")
+    return found
 
 
 def import_account(client, name: str = ACCOUNT, primary: str = PRIMARY_KEY, secondary: str = SECONDARY_KEY) -> dict:

@@ -91,6 +91,8 @@ METHODS = (
     "ip.list",
     "ip.allow",
     "ip.remove",
+    "audit.list",
+    "audit.verify",
 )
 
 #: Error code -> general code (section 7). General codes map to themselves.

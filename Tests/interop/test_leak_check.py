@@ -145,6 +145,11 @@ def test_no_key_leaks_anywhere(tmp_path):
         err("container.delete", {"name": "leaks-copy"})
         ok("backup.deleted")
         ok("backup.prune")
+        # the audit trail
+        listed = ok("audit.list", {})
+        assert listed["entries"], "the requests above are in the audit trail"
+        err("audit.list", {"limit": 0})
+        assert ok("audit.verify")["ok"] is True
         # keys, last: regenerate the secondary (not the key for tokens), then the account
         ok("keys.regenerate", {"key": "secondary"})
         metrics = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=10).content
@@ -165,7 +170,7 @@ def test_no_key_leaks_anywhere(tmp_path):
             leaks += scan(h, f"HTTP response {i}", forms)
         leaks += scan(d.log().encode(), "daemon log", forms)
         files = [p for p in d.state_dir.rglob("*") if p.is_file()]
-        assert any(p.name == "medstore.db" for p in files)
+        assert {"medstore.db", "audit.db"} <= {p.name for p in files}
         for p in files:
             leaks += scan(p.read_bytes(), f"state file {p.relative_to(d.state_dir)}", forms)
         d.cleanup()

@@ -148,6 +148,8 @@ def methods(keyfile: str, tag: str):
         ("backup.deleted", ["backup", "deleted"], "reader"),
         ("backup.restore", ["backup", "restore", "ward-a", "--to", "2000-01-01T00:00:00Z"], "admin"),
         ("backup.prune", ["backup", "prune"], "admin"),
+        ("audit.list", ["audit", "list", "--limit", "3"], "admin"),
+        ("audit.verify", ["audit", "verify"], "admin"),
     ]
 
 

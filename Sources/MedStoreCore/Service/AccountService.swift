@@ -13,6 +13,8 @@ public final class AccountService: @unchecked Sendable {
     private var liveConfiguration: ServiceConfiguration
     /// The blob storage engine on the same store.
     public let blobs: BlobStore
+    /// The control plane's audit trail (`audit.db` beside the database).
+    public let audit: AuditLog
     /// Keys kept in memory for signing; refreshed on every key change. Guarded by the store lock.
     var keyCache: [KeyName: AccountKey] = [:]
     /// Seals account keys under the master key before they reach the database.
@@ -58,6 +60,7 @@ public final class AccountService: @unchecked Sendable {
         self.blobs = BlobStore(store: store, logger: logger, retention: BackupRetention(days: configuration.backupRetentionDays))
         self.sealer = KeySealer(masterKey: masterKey, databasePath: store.db.path)
         self.tokenRecordSync = WALSyncer(databasePath: store.db.path)
+        self.audit = try AuditLog(directory: store.directory, masterKey: masterKey, clock: store.clock, logger: logger)
         let sealedNow = try store.locked { () throws(MedStoreError) -> Int in
             let count = try sealUnsealedKeys()
             try loadKeys()
@@ -67,6 +70,7 @@ public final class AccountService: @unchecked Sendable {
         if sealedNow > 0 {
             logger.notice("account keys sealed at rest", [("keys", "\(sealedNow)"), ("database", store.db.path)])
         }
+        try audit.start()
     }
 
     /// Replaces the cluster networks (canonical CIDR text); the next request sees them. Used by a
@@ -90,8 +94,9 @@ public final class AccountService: @unchecked Sendable {
         networks.compactMap { try? CIDR.parse($0) }
     }
 
-    /// Closes the database; later calls fail with `unavailable`.
+    /// Closes the audit trail and the database; later calls fail with `unavailable`.
     public func close() {
+        audit.close()
         _ = try? store.locked { () throws(MedStoreError) in
             keyCache.removeAll()
             insertTokenRecord = nil

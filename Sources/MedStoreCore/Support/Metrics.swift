@@ -27,6 +27,9 @@ public final class Metrics: @unchecked Sendable {
         Family(name: "medstore_prune_seconds", type: "histogram", help: "Duration of backup journal prunes (hourly and backup.prune)."),
         Family(name: "medstore_restore_seconds", type: "histogram", help: "Duration of container restores (backup.restore)."),
         Family(name: "medstore_open_connections", type: "gauge", help: "Open connections by listener (control or blob)."),
+        Family(name: "medstore_audit_records_total", type: "counter", help: "Audit records made durable."),
+        Family(name: "medstore_audit_commits_total", type: "counter", help: "Audit group commits by result (ok or failed)."),
+        Family(name: "medstore_audit_commit_seconds", type: "histogram", help: "Duration of audit group commits (inserts, commit, fsync)."),
     ]
 
     /// Histogram bucket upper bounds, in seconds.

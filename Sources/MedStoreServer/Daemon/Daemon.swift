@@ -68,6 +68,11 @@ public final class Daemon: @unchecked Sendable {
             throw Daemon.explain(error, masterKeyCreated: masterKey.created, source: keySource)
         }
         _ = try service.blobs.sweepOrphans()
+        service.audit.observeCommits { [metrics] records, seconds, ok in
+            metrics.add("medstore_audit_commits_total", [("result", ok ? "ok" : "failed")])
+            if ok { metrics.add("medstore_audit_records_total", [], Double(records)) }
+            metrics.observe("medstore_audit_commit_seconds", seconds: seconds)
+        }
         slot.target = BlobAPIHandler(service: service, logger: logger, metrics: metrics)
         self.maintenance = MaintenanceTimer(blobs: service.blobs, interval: 3600, logger: logger, metrics: metrics)
         do {

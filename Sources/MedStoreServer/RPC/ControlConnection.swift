@@ -7,6 +7,13 @@ import MedStoreSocket
 /// request to the worker queue; replies may leave in any order and carry the request's id.
 /// Before a request reaches its handler the caller's role is checked against ``MethodPolicy``;
 /// a caller with no role (a stranger) gets `permissionDenied` and the connection closes.
+///
+/// Every request after `hello` is recorded in the audit trail (spec §5.2) and no reply leaves
+/// before its record is durable. A request with side effects is performed only after its
+/// `attempt` record is durable (otherwise it is refused with `unavailable`); its `outcome` record
+/// follows. A reply-only request (``AuditPolicy``) leaves one `request` record after its handler;
+/// if that cannot be written the result is dropped and the reply is `unavailable`. Refusals leave
+/// a `refused` record. The reader thread never waits for a commit: the audit writer calls back.
 final class ControlConnection: @unchecked Sendable {
     let fd: Int32
     let id: UInt64
@@ -20,6 +27,8 @@ final class ControlConnection: @unchecked Sendable {
     private let logger: Logger
     private let metrics: Metrics
     private let outbox: ReplyOutbox
+    private let audit: AuditLog
+    private let auditRecords: AuditRecordMaker
     private let stateLock = NSLock()
     private var inFlight = 0
     /// Requests admitted whose reply is not yet queued (`inFlight` frees a moment earlier).
@@ -41,6 +50,9 @@ final class ControlConnection: @unchecked Sendable {
         self.logger = logger
         self.metrics = metrics
         self.outbox = ReplyOutbox(fd: fd, connectionID: id)
+        let audit = gatekeeper.service.audit
+        self.audit = audit
+        self.auditRecords = AuditRecordMaker(connection: id, identity: identity, now: { audit.now() })
     }
 
     /// Reads and serves until the peer hangs up, sends something unusable, or `shutdown` is called.
@@ -83,28 +95,28 @@ final class ControlConnection: @unchecked Sendable {
             return answerHello(request, greeted: &greeted)
         }
         guard greeted else {
-            reply(ResponseEnvelope(id: request.id, outcome: .error(
-                MedStoreError(.protocolError, "the first request on a connection must be 'hello'"))))
+            refuse(request, MedStoreError(.protocolError, "the first request on a connection must be 'hello'"), role: nil)
             return false
         }
+        let target = AuditTarget.describe(method: request.method, params: request.params)
         let caller: RequestCaller
         switch gatekeeper.caller(identity, baseRole: baseRole) {
         case .success(let found): caller = found
         case .failure(let error):
-            reply(ResponseEnvelope(id: request.id, outcome: .error(publicError(error, method: request.method, requestID: request.id))))
+            refuse(request, publicError(error, method: request.method, requestID: request.id), role: nil, target: target)
             return true
         }
         if caller.role == .stranger, let denial = MethodPolicy.denial(method: request.method, role: .stranger, uid: identity.uid) {
-            deny(request, denial)
+            deny(request, denial, role: caller.role, target: target)
             return false
         }
         guard let handler = router.handler(for: request.method) else {
-            reply(ResponseEnvelope(id: request.id, outcome: .error(
-                MedStoreError(.unknownMethod, "unknown method '\(request.method)'; the daemon serves: \(router.methodNames.joined(separator: ", "))"))))
+            refuse(request, MedStoreError(.unknownMethod, "unknown method '\(request.method)'; the daemon serves: \(router.methodNames.joined(separator: ", "))"),
+                   role: caller.role, target: target)
             return true
         }
         if let denial = MethodPolicy.denial(method: request.method, role: caller.role, uid: identity.uid) {
-            deny(request, denial)
+            deny(request, denial, role: caller.role, target: target)
             return true
         }
         stateLock.lock()
@@ -115,30 +127,117 @@ final class ControlConnection: @unchecked Sendable {
         }
         stateLock.unlock()
         guard admitted else {
-            reply(ResponseEnvelope(id: request.id, outcome: .error(MedStoreError(.resourceExhausted,
-                "more than \(ProtocolLimits.maxInFlightPerConnection) requests in flight on one connection; wait for replies"))))
+            refuse(request, MedStoreError(.resourceExhausted,
+                "more than \(ProtocolLimits.maxInFlightPerConnection) requests in flight on one connection; wait for replies"),
+                   role: caller.role, target: target)
             return true
         }
         tracker.begin()
+        if AuditPolicy.isReplyOnly(request.method) {
+            performReplyOnly(request, handler, caller, target: target)
+        } else {
+            performAfterAttempt(request, handler, caller, target: target)
+        }
+        return true
+    }
+
+    /// A request whose reply is its only effect: the handler runs, then one `request` record; the
+    /// reply leaves once that is durable, or `unavailable` instead when it could not be written.
+    private func performReplyOnly(_ request: RequestEnvelope, _ handler: @escaping RequestRouter.Handler,
+                                  _ caller: RequestCaller, target: String?) {
+        let started = Date()
         workers.async { [self] in
-            let started = Date()
-            let outcome: ResponseEnvelope.Outcome
-            switch handler(request.params, caller) {
-            case .success(let value): outcome = .result(value)
-            case .failure(let error): outcome = .error(publicError(error, method: request.method, requestID: request.id))
+            let outcome = perform(handler, request, caller)
+            let record = auditRecords.record(.request, request, role: caller.role, target: target,
+                                             outcome: AuditRecordMaker.outcome(outcome))
+            let bytes = frame(ResponseEnvelope(id: request.id, outcome: outcome))
+            audit.submit(record) { [self] result in
+                switch result {
+                case .success: complete(request, outcome, bytes, started: started)
+                case .failure: complete(request, .error(auditFailure(request)), nil, started: started)
+                }
             }
-            record(method: request.method, outcome: outcome, seconds: Date().timeIntervalSince(started))
-            // The slot frees before the reply is queued, so a client that has its reply may send again.
-            stateLock.lock()
-            inFlight -= 1
-            stateLock.unlock()
-            reply(ResponseEnvelope(id: request.id, outcome: outcome))
+        }
+    }
+
+    /// A request that may change something: performed only once its `attempt` record is durable
+    /// (otherwise refused with `unavailable`); its `outcome` record is durable before the reply.
+    private func performAfterAttempt(_ request: RequestEnvelope, _ handler: @escaping RequestRouter.Handler,
+                                     _ caller: RequestCaller, target: String?) {
+        let started = Date()
+        audit.submit(auditRecords.record(.attempt, request, role: caller.role, target: target)) { [self] result in
+            guard case .success(let attemptSeq) = result else {
+                complete(request, .error(auditFailure(request)), nil, started: started)
+                return
+            }
+            workers.async { [self] in
+                let outcome = perform(handler, request, caller)
+                let record = auditRecords.record(.outcome, request, role: caller.role, target: target,
+                                                 outcome: AuditRecordMaker.outcome(outcome), ref: attemptSeq)
+                let bytes = frame(ResponseEnvelope(id: request.id, outcome: outcome))
+                audit.submit(record) { [self] result in
+                    if case .failure = result {
+                        // Performed already: the reply tells the truth; the attempt record stands.
+                        logger.error("the outcome of a performed request could not be recorded in the audit trail",
+                                     [("conn", "\(id)"), ("request", "\(request.id)"), ("method", request.method),
+                                      ("attempt_seq", "\(attemptSeq)")])
+                    }
+                    complete(request, outcome, bytes, started: started)
+                }
+            }
+        }
+    }
+
+    /// Runs the handler; internal errors lose their detail on the way out.
+    private func perform(_ handler: RequestRouter.Handler, _ request: RequestEnvelope,
+                         _ caller: RequestCaller) -> ResponseEnvelope.Outcome {
+        switch handler(request.params, caller) {
+        case .success(let value): return .result(value)
+        case .failure(let error): return .error(publicError(error, method: request.method, requestID: request.id))
+        }
+    }
+
+    /// Finishes an admitted request: metrics, its slot, its reply (`bytes`, or `outcome` encoded now).
+    private func complete(_ request: RequestEnvelope, _ outcome: ResponseEnvelope.Outcome, _ bytes: [UInt8]?,
+                          started: Date) {
+        record(method: request.method, outcome: outcome, seconds: Date().timeIntervalSince(started))
+        // The slot frees before the reply is queued, so a client that has its reply may send again.
+        stateLock.lock()
+        inFlight -= 1
+        stateLock.unlock()
+        outbox.enqueue(bytes ?? frame(ResponseEnvelope(id: request.id, outcome: outcome)))
+        stateLock.lock()
+        unfinished -= 1
+        stateLock.unlock()
+        tracker.end()
+    }
+
+    /// The error a caller gets when its request's audit record could not be made durable.
+    private func auditFailure(_ request: RequestEnvelope) -> MedStoreError {
+        logger.error("request refused: its audit record could not be made durable",
+                     [("conn", "\(id)"), ("request", "\(request.id)"), ("method", request.method)])
+        return MedStoreError(.unavailable,
+            "the audit trail cannot be written, so \(AuditText.clean(request.method, limit: AuditText.maxMethodBytes)) was not performed; the daemon log says why")
+    }
+
+    /// Refuses `request` with `error` before any handler: a `refused` audit record, then the reply
+    /// (sent even when the record cannot be written: refusing is always safe; the log says so).
+    private func refuse(_ request: RequestEnvelope, _ error: MedStoreError, role: Role?, target: String? = nil) {
+        let bytes = frame(ResponseEnvelope(id: request.id, outcome: .error(error)))
+        stateLock.lock()
+        unfinished += 1
+        stateLock.unlock()
+        let record = auditRecords.record(.refused, request, role: role, target: target, outcome: error.code.rawValue)
+        audit.submit(record) { [self] result in
+            if case .failure = result {
+                logger.error("a refused request could not be recorded in the audit trail",
+                             [("conn", "\(id)"), ("request", "\(request.id)"), ("method", AuditText.clean(request.method, limit: AuditText.maxMethodBytes))])
+            }
+            outbox.enqueue(bytes)
             stateLock.lock()
             unfinished -= 1
             stateLock.unlock()
-            tracker.end()
         }
-        return true
     }
 
     /// Counts a finished request (and an issued token) in the metrics.
@@ -152,11 +251,11 @@ final class ControlConnection: @unchecked Sendable {
         }
     }
 
-    /// Sends a `permissionDenied` reply and logs who was refused what.
-    private func deny(_ request: RequestEnvelope, _ denial: MedStoreError) {
-        logger.info("permission denied", [("conn", "\(id)"), ("method", request.method), ("uid", "\(identity.uid)"),
-                                          ("pid", "\(identity.pid)")])
-        reply(ResponseEnvelope(id: request.id, outcome: .error(denial)))
+    /// Refuses with `permissionDenied` and logs who was refused what.
+    private func deny(_ request: RequestEnvelope, _ denial: MedStoreError, role: Role, target: String?) {
+        logger.info("permission denied", [("conn", "\(id)"), ("method", AuditText.clean(request.method, limit: AuditText.maxMethodBytes)),
+                                          ("uid", "\(identity.uid)"), ("pid", "\(identity.pid)")])
+        refuse(request, denial, role: role, target: target)
     }
 
     private func answerHello(_ request: RequestEnvelope, greeted: inout Bool) -> Bool {
@@ -189,19 +288,23 @@ final class ControlConnection: @unchecked Sendable {
         return MedStoreError(.internal, "internal error (the daemon log has the detail for connection \(id) request \(requestID))")
     }
 
-    /// Sends one reply frame; a reply too large for a frame becomes a `resourceExhausted` error.
-    private func reply(_ unredacted: ResponseEnvelope) {
+    /// Sends one reply frame now (hello and framing errors: nothing to record).
+    private func reply(_ response: ResponseEnvelope) {
+        outbox.enqueue(frame(response))
+    }
+
+    /// One reply frame; a reply too large for a frame becomes a `resourceExhausted` error. Error
+    /// messages lose secret-shaped runs first (``SecretShape``).
+    private func frame(_ unredacted: ResponseEnvelope) -> [UInt8] {
         var response = unredacted
         if case .error(let error) = response.outcome { response.outcome = .error(SecretShape.redact(error)) }
-        var bytes: [UInt8]
         do {
-            bytes = try FrameEncoder.frame(response.encoded())
+            return try FrameEncoder.frame(response.encoded())
         } catch {
             let fallback = ResponseEnvelope(id: response.id, outcome: .error(
                 MedStoreError(.resourceExhausted, "the reply is larger than one frame; ask for a smaller page")))
-            bytes = (try? FrameEncoder.frame(fallback.encoded())) ?? []
+            return (try? FrameEncoder.frame(fallback.encoded())) ?? []
         }
-        outbox.enqueue(bytes)
     }
 
     /// Wakes the reader so the connection ends (used at shutdown).

@@ -72,6 +72,8 @@ enum ControlHandlers {
             facts.metrics.observe("medstore_prune_seconds", seconds: result.durationMs / 1000)
             return result
         }
+        router.register(AuditList.self) { p in try service.listAudit(p) }
+        router.register(AuditVerify.self) { _ in try service.verifyAudit() }
         return router
     }
 

@@ -72,5 +72,9 @@ enum CommandTree {
             .command(GrantListCommand.self),
             .command(GrantRemoveCommand.self),
         ]),
+        .group(name: "audit", summary: "the control plane's audit trail", children: [
+            .command(AuditListCommand.self),
+            .command(AuditVerifyCommand.self),
+        ]),
     ])
 }
