@@ -35,10 +35,11 @@ def entries(d, *args: str) -> list[dict]:
 
 
 def busy(d) -> None:
-    """An account, a container, a failed create, a token: a few records of every kind."""
+    """An account, a container, a failed create, a token, a read: a few records of every kind."""
     with d.client() as c:
         import_account(c)
         c.call("container.create", {"name": "ward-a"})
+        c.call("status")
     for args in (["container", "create", "ward-a"], ["token", "container", "ward-a", "--permissions", "r", "--ttl", "1h"],
                  ["container", "create", "ward-b"]):
         d.medctl(*args)
@@ -75,9 +76,9 @@ def test_allowed_and_refused_requests_of_real_users_are_listed(setup):  # noqa: 
     stranger = one(uids["medtest-str"], "status", None)
     assert (stranger["kind"], stranger["outcome"], stranger["role"]) == ("refused", "permissionDenied", "stranger")
     issued = one(uids["medtest-iss"], "token.container", "container=ward-a")
-    assert (issued["kind"], issued["outcome"], issued["role"]) == ("request", "ok", "issuer")
+    assert (issued["kind"], issued["outcome"], issued["role"]) == ("attempt", "ok", "issuer")
     beyond = one(uids["medtest-iss"], "token.container", "container=lab-a")
-    assert (beyond["kind"], beyond["outcome"]) == ("request", "permissionDenied")
+    assert (beyond["kind"], beyond["outcome"]) == ("attempt", "permissionDenied")
     # The grants added in the fixture are there, with their subjects.
     assert any(e["method"] == "grant.add" and e.get("target", "").startswith("kind=user subject=medtest-iss")
                for e in listed)
