@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus under Tests/Fuzz/corpus/ from the project's own vectors.
+"""Writes the seed corpus under Tests/Fuzz/corpus/ and the CBOR dictionary Tests/Fuzz/dict/cbor.dict
+from the project's own vectors.
 
   frame/    every frame of Protocol/vectors/frames.json, plus coalesced and cut-short streams
   payload/  the payload of every frame (the bytes after the 4-byte length)
@@ -74,6 +75,39 @@ def sas():
     write("sas", "95-newline-in-blob-name", f"PUT /{ACCOUNT}/abc/a%0Ab?sv=2026-10-06&sr=b&sp=cw&se=2026-03-01T00%3A00%3A00Z&sig=AAAA\n")
 
 
+def cbor_text(text):
+    """A CBOR text string (head + UTF-8) as a libFuzzer dictionary value."""
+    data = text.encode()
+    head = bytes([0x60 + len(data)]) if len(data) < 24 else bytes([0x78, len(data)])
+    return "".join(chr(b) if 0x20 <= b < 0x7F and b not in b'"\\' else f"\\x{b:02x}" for b in head + data)
+
+
+def cbor_dictionary():
+    """Every map key and method name in the frame vectors, as CBOR text strings."""
+    vectors = json.loads((ROOT / "Protocol/vectors/frames.json").read_text())["vectors"]
+    words = set()
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                words.add(key)
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for vector in vectors:
+        walk(vector["decoded"])
+        if isinstance(vector["decoded"], dict) and isinstance(vector["decoded"].get("method"), str):
+            words.add(vector["decoded"]["method"])
+    lines = ["# CBOR text strings: the map keys and method names of Protocol/vectors/frames.json (make-seeds.py)"]
+    lines += [f'"{cbor_text(word)}"' for word in sorted(words)]
+    lines += ['# heads: empty map, 3-entry map, null, true, 8-byte unsigned, 8-byte float, tag',
+              '"\\xa0"', '"\\xa3"', '"\\xf6"', '"\\xf5"', '"\\x1b"', '"\\xfb"', '"\\xc1"']
+    (FUZZ / "dict").mkdir(exist_ok=True)
+    (FUZZ / "dict" / "cbor.dict").write_text("\n".join(lines) + "\n")
+
+
 def http():
     requests = {
         "00-get": b"GET /medstoretest/abc/x.txt?sv=2026-10-06&sig=a%2Bb HTTP/1.1\r\nHost: localhost\r\nx-ms-version: 2026-10-06\r\n\r\n",
@@ -98,5 +132,6 @@ if __name__ == "__main__":
     frames_and_payloads()
     sas()
     http()
+    cbor_dictionary()
     for target in sorted(p.name for p in CORPUS.iterdir()):
         print(f"{target}: {len(list((CORPUS / target).iterdir()))} seeds")
