@@ -189,13 +189,17 @@ enum SASHarness {
             .joined(separator: "&")
     }
 
-    /// `rawQuery` with its SAS fields replaced by `token` (other parameters kept, in order).
+    /// `rawQuery` with its SAS fields replaced by `token`. The pieces are read as the SAS parser
+    /// reads them (a leading `?` dropped), and the token goes first: a kept piece such as
+    /// `?spr=https` must not come to stand at the start, where its `?` would be dropped and it
+    /// would become a SAS field nobody signed.
     private static func replacingToken(in rawQuery: String, with token: String) -> String {
-        let others = rawQuery.split(separator: "&", omittingEmptySubsequences: true).filter { piece in
+        let body = rawQuery.hasPrefix("?") ? rawQuery.dropFirst() : Substring(rawQuery)
+        let others = body.split(separator: "&", omittingEmptySubsequences: true).filter { piece in
             let name = piece.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             return !sasNames.contains(String(name))
         }
-        return (others.map(String.init) + [token]).joined(separator: "&")
+        return ([token] + others.map(String.init)).joined(separator: "&")
     }
 
     /// `signature` with its first character replaced by a different base64 character.
