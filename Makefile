@@ -3,9 +3,12 @@
 #   make build        debug build (swift build)
 #   make run          build, then run .build/debug/medstored with its built-in defaults;
 #                     extra flags via ARGS, e.g. make run ARGS="--state-dir /tmp/ms --log-level debug"
-#   make test         swift-test, then interop; fails if either fails (both always run)
+#   make test         swift-test, interop, then a short fuzz run (FUZZ_TEST_SECONDS per target,
+#                     default 10); fails if any fails (all always run)
 #   make swift-test   swift test
 #   make interop      build, make .venv, verify the systemd units, pytest Tests/interop
+#   make fuzz         libFuzzer + AddressSanitizer build of medstore-fuzz (scratch FUZZ_SCRATCH,
+#                     default $(SCRATCH)-fuzz), then each target for FUZZ_SECONDS (default 60)
 #   make install      release build; installs to $(DESTDIR)$(PREFIX) (PREFIX=/usr/local)
 #   make deps         apt-get install the system packages that are missing (no-op when present)
 #   make clean        remove build products and the venv
@@ -42,7 +45,7 @@ TMPFILES_DIR := $(PREFIX)/lib/tmpfiles.d
 MAN_DIR := $(PREFIX)/share/man
 COMPLETION_DIR := $(PREFIX)/share/bash-completion/completions
 
-.PHONY: build run test swift-test interop verify-units venv az-venv install clean deps bench
+.PHONY: build run test swift-test interop verify-units venv az-venv install clean deps bench fuzz
 
 # --- system packages -----------------------------------------------------------------------------
 # Checked with dpkg first: nothing runs (no apt-get update either) when all are installed.
@@ -65,11 +68,12 @@ run: build
 	exec $(BIN_DIR)/medstored $(ARGS)
 
 # --- tests ---------------------------------------------------------------------------------------
-# Both halves always run, so one failure does not hide the other; the target fails if either did.
+# Every part always runs, so one failure does not hide another; the target fails if any did.
 test: deps
 	@status=0; \
 	$(MAKE) --no-print-directory swift-test || status=1; \
 	$(MAKE) --no-print-directory interop || status=1; \
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_TEST_SECONDS) || status=1; \
 	if [ $$status -ne 0 ]; then echo "make test: FAILED (see above)"; fi; \
 	exit $$status
 
@@ -124,6 +128,23 @@ verify-units: build
 	done; \
 	echo "man -l: man/medstored.8 man/medctl.1 ok"
 
+# --- fuzzing -------------------------------------------------------------------------------------
+# Targets frame, payload, sas and http (Sources/MedStoreFuzzing; Tests/Fuzz/README.md). The build
+# is release (speed) with libFuzzer and AddressSanitizer, of the medstore-fuzz product only, in
+# its own scratch path so the normal build is untouched. Tests/Fuzz/run-fuzzers.sh runs each
+# target for FUZZ_SECONDS and prints its executions; a crash fails the target and its input is
+# saved under Tests/Fuzz/crashes/<target>/.
+FUZZ_SECONDS ?= 60
+FUZZ_TEST_SECONDS ?= 10
+FUZZ_SCRATCH ?= $(SCRATCH)-fuzz
+FUZZ_TARGETS ?= frame payload sas http
+
+fuzz: deps
+	$(SWIFT) build --scratch-path $(FUZZ_SCRATCH) -c release --product medstore-fuzz \
+	  --sanitize address -Xswiftc -sanitize=fuzzer -Xswiftc -DMEDSTORE_LIBFUZZER 2>&1 | sed '/Cannot export local symbol/d'
+	Tests/Fuzz/run-fuzzers.sh $(abspath $(FUZZ_SCRATCH))/release/medstore-fuzz $(FUZZ_SECONDS) \
+	  $(abspath $(FUZZ_SCRATCH))/fuzz-work $(FUZZ_TARGETS)
+
 # --- benchmarks ----------------------------------------------------------------------------------
 # make bench: release build, then bench/run.py, which installs its baselines (nginx-light, wrk,
 # iperf3; bench/.venv and bench/.venv-az from PyPI), runs each benchmark against its baseline and
@@ -154,4 +175,4 @@ install:
 	echo "installed to $(DESTDIR)$(PREFIX) (example config: $(DOC_DIR)/medstored.conf.example; copy it to /etc/medstore/medstored.conf)"
 
 clean:
-	rm -rf $(SCRATCH) $(VENV) $(AZ_VENV) Tests/interop/__pycache__ Tests/interop/.pytest_cache
+	rm -rf $(SCRATCH) $(FUZZ_SCRATCH) $(VENV) $(AZ_VENV) Tests/interop/__pycache__ Tests/interop/.pytest_cache

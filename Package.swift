@@ -22,14 +22,22 @@ let package = Package(
         .target(name: "MedStoreServer", dependencies: ["MedStoreProtocol", "MedStoreCore", "MedStoreSocket", "CMedStoreShims", "COpenSSL"]),
         .target(name: "MedStoreClient", dependencies: ["MedStoreProtocol", "MedStoreSocket"]),
         .target(name: "MedStoreTestSupport", dependencies: ["MedStoreServer", "MedStoreCore", "MedStoreClient"]),
+        // The fuzz harnesses: parsers of hostile input and the promises they keep (Tests/Fuzz).
+        .target(name: "MedStoreFuzzing", dependencies: ["MedStoreProtocol", "MedStoreCore", "MedStoreServer", "MedStoreTestSupport"]),
         .executableTarget(name: "medstored", dependencies: ["MedStoreServer", "MedStoreCore"]),
         .executableTarget(name: "medctl", dependencies: ["MedStoreClient", "MedStoreProtocol"]),
         // The load generator behind `make bench` (bench/run.py); not installed.
         .executableTarget(name: "medstore-bench", dependencies: ["MedStoreClient", "MedStoreProtocol", "MedStoreCore"]),
+        // `make fuzz` builds this with -sanitize=fuzzer -DMEDSTORE_LIBFUZZER (libFuzzer entry points);
+        // the normal build makes it a replay tool for saved inputs. Not installed. `Extern` is for
+        // declaring libFuzzer's C driver function.
+        .executableTarget(name: "medstore-fuzz", dependencies: ["MedStoreFuzzing"],
+                          swiftSettings: [.enableExperimentalFeature("Extern")]),
         .testTarget(name: "MedStoreProtocolTests", dependencies: ["MedStoreProtocol"]),
         .testTarget(name: "MedStoreCoreTests", dependencies: ["MedStoreCore", "MedStoreTestSupport"]),
         .testTarget(name: "MedCtlTests", dependencies: ["medctl"]),
         .testTarget(name: "MedStoreServerTests", dependencies: ["MedStoreServer", "MedStoreClient", "MedStoreTestSupport"]),
+        .testTarget(name: "MedStoreFuzzingTests", dependencies: ["MedStoreFuzzing"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -85,13 +85,37 @@ public struct Logger: Sendable {
     /// Debug-level event.
     public func debug(_ message: StaticString, _ fields: [(String, String)] = []) { log(.debug, message, fields) }
 
+    /// A field value as written after `key=`: bare when it is plain, else in double quotes with
+    /// `\` and `"` escaped and every control character written as an escape (`\n`, `\r`, `\t`,
+    /// `\u{1b}`), so a value taken from a request (a blob name with `%0D%0A` in it, say) can
+    /// neither end the line nor forge another one. Works on Unicode scalars: CR LF is one
+    /// `Character`, which a character-level replacement of `"\n"` would miss.
     static func quote(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.contains { $0 == " " || $0 == "\"" || $0 == "=" || $0.isNewline }
+        let needsQuotes = value.isEmpty || value.unicodeScalars.contains { scalar in
+            scalar == " " || scalar == "\"" || scalar == "=" || isControl(scalar)
+        }
         guard needsQuotes else { return value }
-        let escaped = value.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
-        return "\"\(escaped)\""
+        var quoted = String.UnicodeScalarView()
+        quoted.append("\"")
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\": quoted.append(contentsOf: "\\\\".unicodeScalars)
+            case "\"": quoted.append(contentsOf: "\\\"".unicodeScalars)
+            case "\n": quoted.append(contentsOf: "\\n".unicodeScalars)
+            case "\r": quoted.append(contentsOf: "\\r".unicodeScalars)
+            case "\t": quoted.append(contentsOf: "\\t".unicodeScalars)
+            case _ where isControl(scalar):
+                quoted.append(contentsOf: "\\u{\(String(scalar.value, radix: 16))}".unicodeScalars)
+            default: quoted.append(scalar)
+            }
+        }
+        quoted.append("\"")
+        return String(quoted)
+    }
+
+    /// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
     }
 }
 

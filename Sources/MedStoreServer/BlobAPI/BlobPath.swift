@@ -2,13 +2,13 @@ import MedStoreCore
 import MedStoreProtocol
 
 /// The resource a path-style request names: `/<account>[/<container>[/<blob>]]`.
-struct BlobPath: Equatable {
-    var account: String
-    var container: String?
-    var blob: String?
+package struct BlobPath: Equatable {
+    package var account: String
+    package var container: String?
+    package var blob: String?
 
     /// Splits and percent-decodes a raw (still encoded) path. The blob name keeps its slashes.
-    static func parse(_ rawPath: String) throws(MedStoreError) -> BlobPath {
+    package static func parse(_ rawPath: String) throws(MedStoreError) -> BlobPath {
         guard rawPath.hasPrefix("/") else {
             throw MedStoreError(.invalidArgument, "the request path must start with '/'")
         }

@@ -3,8 +3,10 @@ import MedStoreProtocol
 
 /// Names the Blob REST operation a request asks for, from its method, path level and the
 /// `restype`/`comp` query parameters.
-enum OperationResolver {
-    static func resolve(method: String, path: BlobPath, query: QueryParameters) throws(MedStoreError) -> BlobOperation {
+package enum OperationResolver {
+    /// The operation, or `unsupportedOperation` for another verb and `invalidQueryParameterValue`
+    /// for a combination no operation has.
+    package static func resolve(method: String, path: BlobPath, query: QueryParameters) throws(MedStoreError) -> BlobOperation {
         let restype = query["restype"]
         let comp = query["comp"]
         let isRead = method == "GET" || method == "HEAD"

@@ -3,10 +3,10 @@ import MedStoreProtocol
 
 /// A request's query parameters, percent-decoded (`+` stays `+`, as Azure reads it). The first
 /// occurrence of a name wins.
-struct QueryParameters {
+package struct QueryParameters {
     private var values: [String: String] = [:]
 
-    init(_ rawQuery: String) throws(MedStoreError) {
+    package init(_ rawQuery: String) throws(MedStoreError) {
         for pair in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = PercentEncoding.decode(String(parts[0])),
@@ -17,7 +17,7 @@ struct QueryParameters {
         }
     }
 
-    subscript(_ name: String) -> String? { values[name] }
+    package subscript(_ name: String) -> String? { values[name] }
 
     /// `maxresults` as Azure reads it: absent means 5000, larger values are capped at 5000, and a
     /// value of 0 or less (or not a number) is refused.

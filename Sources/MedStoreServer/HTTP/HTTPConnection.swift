@@ -114,33 +114,15 @@ final class HTTPConnection {
 
     /// Reads until a complete head is buffered, within the read timeout from its first byte.
     private func readHead(_ input: HTTPInputBuffer) -> HeadResult {
-        let maxCapacity = limits.maxRequestLineBytes + limits.maxHeaderBytes + 8
+        var reader = HTTPHeadReader(limits: limits)
         let deadline = Date().addingTimeInterval(limits.readTimeoutSeconds)
-        var resumeAt = 0
-        var sawBytes = false
         while true {
-            if resumeAt == 0 {
-                // RFC 9112 §2.2: ignore empty lines before the request line.
-                while input.available > 0, let first = input.bytes.first, first == 0x0D || first == 0x0A {
-                    input.consume(1)
-                    sawBytes = true
-                }
+            do {
+                if let head = try reader.next(from: input) { return .head(head) }
+            } catch {
+                return .refused(error)
             }
-            if input.available > 0 {
-                sawBytes = true
-                do {
-                    switch try HTTPHeadParser.scan(input.bytes, resumeAt: resumeAt, limits: limits) {
-                    case .complete(let length):
-                        let head = try HTTPHeadParser.parse(UnsafeRawBufferPointer(rebasing: input.bytes[0..<length]), limits: limits)
-                        input.consume(length)
-                        return .head(head)
-                    case .needMore(let resume):
-                        resumeAt = resume
-                    }
-                } catch {
-                    return .refused(error)
-                }
-            }
+            let sawBytes = reader.sawBytes
             let remaining = deadline.timeIntervalSinceNow
             let timedOut = HeadResult.refused(.timedOut(seconds: limits.readTimeoutSeconds))
             if remaining <= 0 { return sawBytes ? timedOut : .closed }
@@ -148,7 +130,7 @@ final class HTTPConnection {
                 return sawBytes ? timedOut : .closed
             }
             do {
-                if try input.fill(maxCapacity: maxCapacity) == 0 { return .closed }
+                if try input.fill(maxCapacity: reader.maxBufferCapacity) == 0 { return .closed }
             } catch .timedOut {
                 return sawBytes ? timedOut : .closed
             } catch {

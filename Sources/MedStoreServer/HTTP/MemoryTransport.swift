@@ -28,5 +28,8 @@ final class MemoryTransport: HTTPTransport {
 
     var hasBufferedInput: Bool { offset < input.count }
 
+    /// Bytes not yet received.
+    var unreceivedCount: Int { input.count - offset }
+
     func finish() {}
 }
