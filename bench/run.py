@@ -755,8 +755,9 @@ class Bench:
             f"- medstored tokens/s per round: {per_round([r['tokensPerSecond'] for r in ra], 0)}",
             f"- medstored p50 / p99 ms per round: "
             + "; ".join(f"{r['p50Ms']:.2f} / {r['p99Ms']:.2f}" for r in ra),
-            "- audit trail (always on): each token is one `request` record made durable (group commit, WAL, "
-            "`synchronous=FULL`) before its reply; records / group commits per round (warm-up included): "
+            "- audit trail (always on): each token is an `attempt` record made durable before it is signed and "
+            "recorded in the token registry, and an `outcome` record made durable before its reply (group commit, "
+            "WAL, `synchronous=FULL`); records / group commits per round (warm-up included): "
             + "; ".join(f"{fmt(a['records'], 0)} / {fmt(a['commits'], 0)}" for a in audits)
             + "; records per commit: " + ", ".join(fmt(a["records"] / max(a["commits"], 1)) for a in audits)
             + "; mean commit ms: " + ", ".join(fmt(1e3 * a["seconds_sum"] / max(a["seconds_count"], 1), 2)
