@@ -6,7 +6,8 @@ import MedStoreProtocol
 /// its cost follows what changed, not the bytes or the whole history) and appends, for each one
 /// that differs, a version equal to the one it had then (sharing its content) or a deletion
 /// version. It is therefore journaled like any write and can itself be undone by restoring to a
-/// time before it. All or nothing: a crash leaves the old state or the new one.
+/// time before it. All or nothing: a crash leaves the old state or the new one. Uncommitted
+/// blocks of the blobs it changes are dropped (they were staged after the restore time).
 extension BlobStore {
     /// What a restore did.
     public struct RestoreReport: Sendable, Equatable {
@@ -36,6 +37,11 @@ extension BlobStore {
         if let into { try ResourceNames.validateContainerName(into) }
         let window = try restoreWindow(container)
         guard let lifetime = window.lifetime(at: time) else { throw window.refusal(container: container, time: time) }
+        freedByRestore = []
+        defer {
+            removeFiles(freedByRestore)
+            freedByRestore = []
+        }
         return try db.transaction { () throws(MedStoreError) -> RestoreReport in
             let exists = try db.query("SELECT 1 FROM containers WHERE name = ?", [.text(container)]).first != nil
             let commit = try nextCommitTime()
@@ -43,7 +49,8 @@ extension BlobStore {
                 if try db.query("SELECT 1 FROM containers WHERE name = ?", [.text(into)]).first != nil {
                     throw MedStoreError(.containerAlreadyExists, "container '\(into)' already exists; choose a new name for --into")
                 }
-                let metadata = exists ? try currentMetadata(container) : lifetime.metadataText
+                // The container's metadata as of that lifetime: kept at deletion for an ended one.
+                let metadata = exists && lifetime.deletedAt == nil ? try currentMetadata(container) : lifetime.metadataText
                 try createContainerRow(into, time: commit, metadata: metadata)
                 let copied = try copyState(of: container, at: time, into: into, commit: commit)
                 return RestoreReport(container: into, restored: copied, removed: 0, reverted: 0, containerRecreated: false,
@@ -132,6 +139,19 @@ extension BlobStore {
             INSERT INTO blob_versions (container, name, committed_at, superseded_at, deleted, created_at)
             SELECT ?1, name, ?2, NULL, 1, ?2 FROM temp.restore_plan WHERE target_id IS NULL
             """, [.text(container), .integer(commit)])
+        // Blocks staged for those blobs are newer than the restore time: a later Put Block List
+        // must not commit them into the restored state.
+        try db.execute("""
+            CREATE TEMP TABLE IF NOT EXISTS prune_files (id INTEGER PRIMARY KEY);
+            DELETE FROM temp.prune_files;
+            """)
+        try db.query("""
+            INSERT OR IGNORE INTO temp.prune_files SELECT data_file FROM uncommitted_blocks
+            WHERE container = ? AND blob IN (SELECT name FROM temp.restore_plan)
+            """, [.text(container)])
+        try db.query("DELETE FROM uncommitted_blocks WHERE container = ? AND blob IN (SELECT name FROM temp.restore_plan)",
+                     [.text(container)])
+        freedByRestore = try releaseCandidateFiles()
         try db.execute("DELETE FROM temp.restore_plan")
         return RestoreReport(container: container, restored: counts.int(0), removed: counts.int(1), reverted: counts.int(2),
                              containerRecreated: false, restoredTo: time, committedAt: commit)

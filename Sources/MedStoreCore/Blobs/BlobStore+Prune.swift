@@ -19,8 +19,10 @@ extension BlobStore {
     enum VersionScope {
         /// None (a write discarding uncommitted blocks, a container deletion).
         case none
-        /// Every version outside the retention window, plus contents and data files nothing references.
+        /// Every version outside the retention window, and the contents and files only they used.
         case all
+        /// As `all`, plus any content or data file nothing references (rows a crash left behind).
+        case allWithLeftovers
     }
 
     /// Which uncommitted blocks a prune drops.
@@ -60,18 +62,17 @@ extension BlobStore {
         return max(lastCommit, Int64((store.clock().timeIntervalSince1970 * 1_000_000).rounded(.down)))
     }
 
-    /// Drops what no restore point inside the retention window needs, unreferenced contents and
-    /// data files, and uncommitted blocks older than a week; removes the freed files. Cheap enough
-    /// to run periodically; its cost is proportional to what it removes plus one pass over contents.
+    /// Drops what no restore point inside the retention window needs and frees the data files
+    /// only it used, plus uncommitted blocks older than a week; removes the freed files. Its cost
+    /// follows what it removes. With `includeLeftovers` (the start-up sweep) it also passes over
+    /// every content and data file for rows a crash left unreferenced.
     @discardableResult
-    public func prune() throws(MedStoreError) -> PruneReport {
+    public func prune(includeLeftovers: Bool = false) throws(MedStoreError) -> PruneReport {
         try writeTransaction { () throws(MedStoreError) -> (PruneReport, [String]) in
             let now = try journalNow()
-            let cutoff = retentionCutoff(now: now)
-            let before = try db.query("SELECT count(*) FROM blob_versions")[0].int(0)
-            let freed = try prune(versions: .all, blocks: .expired)
-            let after = try db.query("SELECT count(*) FROM blob_versions")[0].int(0)
-            let report = PruneReport(versionsRemoved: before - after, filesRemoved: Int64(freed.count),
+            let cutoff = max(retentionCutoff(now: now), 0)
+            let freed = try prune(versions: includeLeftovers ? .allWithLeftovers : .all, blocks: .expired, now: now, cutoff: cutoff)
+            let report = PruneReport(versionsRemoved: lastRemovedVersions, filesRemoved: Int64(freed.count),
                                      bytesFreed: lastFreedBytes, cutoff: cutoff, ranAt: now)
             try BackupSettings.recordPrune(report, db: db)
             return (report, freed)
@@ -80,19 +81,25 @@ extension BlobStore {
 
     /// The prune step. Returns the names of data files whose rows it deleted; unlink them after
     /// the commit. Call inside a transaction.
-    func prune(versions: VersionScope, blocks: BlockScope) throws(MedStoreError) -> [String] {
+    /// `now` and `cutoff` (µs) default to the journal's present and the retention cutoff; a full
+    /// prune passes the cutoff it records. The number of versions removed is left in
+    /// `lastRemovedVersions`.
+    func prune(versions: VersionScope, blocks: BlockScope, now givenNow: Int64? = nil,
+               cutoff givenCutoff: Int64? = nil) throws(MedStoreError) -> [String] {
         try db.execute("""
             CREATE TEMP TABLE IF NOT EXISTS prune_contents (id INTEGER PRIMARY KEY);
             CREATE TEMP TABLE IF NOT EXISTS prune_files (id INTEGER PRIMARY KEY);
             DELETE FROM temp.prune_contents;
             DELETE FROM temp.prune_files;
             """)
-        let now = try journalNow()
-        let cutoff = max(retentionCutoff(now: now), 0)
+        let now: Int64
+        if let givenNow { now = givenNow } else { now = try journalNow() }
+        let cutoff = givenCutoff ?? max(retentionCutoff(now: now), 0)
+        lastRemovedVersions = 0
 
         // 1. Versions.
         var selections: [(String, [SQLiteValue])] = []
-        if case .all = versions {
+        if versions != .none {
             selections.append(("superseded_at IS NOT NULL AND superseded_at <= ?", [.integer(cutoff)]))
             selections.append(("superseded_at IS NULL AND deleted = 1 AND committed_at <= ?", [.integer(cutoff)]))
             try db.query("DELETE FROM container_lifetimes WHERE deleted_at IS NOT NULL AND deleted_at <= ?", [.integer(cutoff)])
@@ -100,10 +107,11 @@ extension BlobStore {
         for (condition, bindings) in selections {
             try db.query("INSERT OR IGNORE INTO temp.prune_contents SELECT content_id FROM blob_versions WHERE \(condition) AND content_id IS NOT NULL", bindings)
             try db.query("DELETE FROM blob_versions WHERE \(condition)", bindings)
+            lastRemovedVersions += Int64(db.changes)
         }
 
         // 2. Contents.
-        if case .all = versions {
+        if versions == .allWithLeftovers {
             try db.execute("""
                 INSERT OR IGNORE INTO temp.prune_contents
                 SELECT id FROM blob_contents c WHERE NOT EXISTS (SELECT 1 FROM blob_versions v WHERE v.content_id = c.id)
@@ -133,7 +141,7 @@ extension BlobStore {
         }
 
         // 3. Data files.
-        if case .all = versions {
+        if versions == .allWithLeftovers {
             try db.execute("INSERT OR IGNORE INTO temp.prune_files SELECT id FROM data_files")
         }
         return try releaseCandidateFiles()

@@ -13,7 +13,7 @@ extension BlobStore {
         try files.prepare()
         var removedFiles = 0
         var removedTemp = 0
-        removedFiles += Int(try prune().filesRemoved)
+        removedFiles += Int(try prune(includeLeftovers: true).filesRemoved)
         try store.locked { () throws(MedStoreError) in
             for entry in BlobFiles.listDirectory(files.tempDirectory) {
                 let staged = entry.hasSuffix(".tmp") ? String(entry.dropLast(4)) : entry

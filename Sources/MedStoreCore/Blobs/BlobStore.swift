@@ -42,6 +42,10 @@ public final class BlobStore: @unchecked Sendable {
     var staging: Set<String> = []
     /// Bytes of the data files the last `releaseCandidateFiles` removed.
     var lastFreedBytes: Int64 = 0
+    /// Versions the last prune step removed.
+    var lastRemovedVersions: Int64 = 0
+    /// Data files an in-place restore freed (uncommitted blocks it dropped), unlinked after its commit.
+    var freedByRestore: [String] = []
 
     /// How long the backup journal keeps history (changeable while serving).
     public let retention: BackupRetention

@@ -143,7 +143,10 @@ public enum Migrations {
         // The backup journal outlives containers: deleting a container now records a deletion
         // version for each of its blobs (in BlobStore) instead of the trigger's cascade, and each
         // time a container name exists is a lifetime (journal µs), so a restore knows whether the
-        // container existed at a time and can bring a deleted one back with its metadata.
+        // container existed at a time and can bring a deleted one back with its metadata. Before
+        // this migration superseded versions were dropped at once, so no restore point may lie
+        // before the last change already in the database: `backup.pruned-through` starts there
+        // (from then on the heads are the whole state).
         Migration(name: "0006-backup-journal", sql: """
             DROP TRIGGER containers_delete_blobs;
             CREATE TABLE container_lifetimes (
@@ -158,6 +161,10 @@ public enum Migrations {
             CREATE INDEX container_lifetimes_deleted ON container_lifetimes(deleted_at) WHERE deleted_at IS NOT NULL;
             INSERT INTO container_lifetimes (name, created_at, metadata)
                 SELECT name, created_at * 1000000, metadata FROM containers;
+            UPDATE blob_journal_clock SET last_commit_us =
+                max(last_commit_us, (SELECT coalesce(max(created_at), 0) * 1000000 FROM containers));
+            INSERT INTO settings (key, value) SELECT 'backup.pruned-through', CAST(last_commit_us AS TEXT)
+                FROM blob_journal_clock WHERE last_commit_us > 0;
             """),
         // Token registry: one row per token issued through token.container / token.blob, with
         // who asked, what it allows and a fingerprint (SHA-256 of the signature bytes, hex); never
