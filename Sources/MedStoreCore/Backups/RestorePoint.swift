@@ -46,7 +46,7 @@ public enum RestorePoint {
 
     /// Journal microseconds of a date.
     static func micros(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
+        BlobJournalClock.micros(date)
     }
 
     /// RFC 3339 text (UTC, with microseconds when not whole seconds) of journal microseconds.

@@ -10,11 +10,16 @@ enum BlobJournalClock {
 
     /// The next commit time: max(clock, last + 1), recorded in the database. Call inside a transaction.
     static func next(db: SQLiteDatabase, clock: Date) throws(MedStoreError) -> Int64 {
-        let wall = Int64((clock.timeIntervalSince1970 * 1_000_000).rounded(.down))
+        let wall = micros(clock)
         let last = try db.query("SELECT last_commit_us FROM blob_journal_clock WHERE id = 1").first?.int(0) ?? 0
         let time = max(wall, last + 1)
         try db.query("UPDATE blob_journal_clock SET last_commit_us = ? WHERE id = 1", [.integer(time)])
         return time
+    }
+
+    /// Journal microseconds of a wall-clock date (rounded down).
+    static func micros(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
     }
 
     /// Azure-style quoted ETag for a commit time: `"0x"` and the tick count in uppercase hex.

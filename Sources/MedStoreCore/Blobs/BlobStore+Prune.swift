@@ -59,7 +59,7 @@ extension BlobStore {
     /// The journal's present: the later of the wall clock and the last commit. Call with the lock held.
     func journalNow() throws(MedStoreError) -> Int64 {
         let lastCommit = try db.query("SELECT last_commit_us FROM blob_journal_clock WHERE id = 1").first?.int(0) ?? 0
-        return max(lastCommit, Int64((store.clock().timeIntervalSince1970 * 1_000_000).rounded(.down)))
+        return max(lastCommit, BlobJournalClock.micros(store.clock()))
     }
 
     /// Drops what no restore point inside the retention window needs and frees the data files
